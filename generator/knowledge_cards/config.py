@@ -1,0 +1,25 @@
+"""The `knowledge-cards` plugin's options (schema only; see plugin.py for behaviour)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class CardsConfig(base.Config):
+    """Options under `plugins: - knowledge-cards:` in mkdocs.yml."""
+
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off without removing it (the site then has only the raw cards)."""
+
+    quizzes_dir = c.Type(str, default="quizzes")
+    """Folder of `<slug>.yml` quiz files, relative to mkdocs.yml."""
+
+    graph_json = c.Type(str, default="graph.json")
+    """Where the whole knowledge graph is published, relative to the site root."""
+
+    home = c.Type(bool, default=True)
+    """Generate the home page (index.md) listing every concept."""
+
+    mermaid_script = c.Type(str, default="assets/vendor/mermaid.min.js")
+    """The self-hosted mermaid script (served from the theme's custom_dir), checked at start."""

@@ -1,0 +1,125 @@
+"""Split a card into front matter and body, and read YAML keeping line numbers.
+
+Diagnostics must point at the line an instructor wrote, so YAML is composed
+into nodes (which carry marks) and turned into plain data alongside a map from
+key paths to 1-based line numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+# A front matter fence: three dashes alone on a line (trailing spaces allowed).
+_FENCE = re.compile(r"^---[ \t]*$")
+
+KeyPath = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Split:
+    """A card file cut in two; lines are 1-based positions in the file."""
+
+    yaml_text: str | None
+    yaml_line: int
+    body: str
+    body_line: int
+
+
+def split_front_matter(text: str) -> Split:
+    """Cut `---` YAML `---` off the top of a card; None when there is no block."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+        return Split(None, 1, text, 1)
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index].rstrip("\r\n")):
+            return Split(
+                yaml_text="".join(lines[1:index]),
+                yaml_line=2,
+                body="".join(lines[index + 1 :]),
+                body_line=index + 2,
+            )
+    return Split(None, 1, text, 1)
+
+
+class YamlError(Exception):
+    """YAML that does not parse, with the 1-based line where the parser gave up."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LocatedYaml:
+    """Plain data from YAML plus where each key and item was written."""
+
+    data: Any
+    lines: dict[KeyPath, int]
+
+    def line_of(self, *path: Any, default: int = 1) -> int:
+        """The line of the deepest known prefix of `path`."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return default
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text: cards are prose, not typed records."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str, first_line: int = 1) -> LocatedYaml:
+    """Parse one YAML document; raise YamlError with a file line on failure."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{exc.context}, {problem}"
+        raise YamlError(line, problem) from None
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        raise YamlError(first_line, str(exc).splitlines()[0]) from None
+    lines: dict[KeyPath, int] = {}
+    if node is None:
+        return LocatedYaml(None, lines)
+    loader = _Loader("")
+    try:
+        data = _convert(node, (), lines, loader, first_line)
+    except yaml.YAMLError as exc:
+        raise YamlError(first_line, str(exc).splitlines()[0]) from None
+    finally:
+        loader.dispose()
+    return LocatedYaml(data, lines)
+
+
+def _convert(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], loader: _Loader, first: int) -> Any:
+    """Node tree to plain data, recording the line of every path."""
+    lines.setdefault(path, first + node.start_mark.line)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                key = str(key)
+            lines[path + (key,)] = first + key_node.start_mark.line
+            result[key] = _convert(value_node, path + (key,), lines, loader, first)
+            lines[path + (key,)] = first + key_node.start_mark.line
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), lines, loader, first) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)

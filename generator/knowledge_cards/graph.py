@@ -1,0 +1,190 @@
+"""Stage 3, resolve: the knowledge graph of cards, placeholders and their links.
+
+Computed once per build from validated cards; every generated section reads it.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .model import Card, Status
+from .problems import Code, Problem, error
+
+
+class EdgeKind:
+    """The ways one card names another; the strings appear in graph.json."""
+
+    PARENT = "parent"
+    PREREQUISITE = "prerequisite"
+    EXPLORE = "explore"
+    RELATED = "related"
+    LOOP = "loop"
+    BODY = "body"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A card in the graph: written, or a placeholder for one not written yet."""
+
+    slug: str
+    title: str
+    status: Status
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    path: str = ""
+    """Source path relative to the cards folder; placeholders get `<slug>.md`."""
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.status is Status.PLACEHOLDER
+
+
+@dataclass(frozen=True)
+class Edge:
+    """`source` names `target` as its `kind` (parent, explore, ...)."""
+
+    source: str
+    target: str
+    kind: str
+
+
+def placeholder_title(slug: str) -> str:
+    """A readable title for a card not written yet: `unit-economics` -> `Unit Economics`."""
+    return " ".join(word.capitalize() for word in slug.split("-"))
+
+
+def _edges_of(card: Card) -> Iterable[Edge]:
+    if card.parent:
+        yield Edge(card.slug, card.parent.slug, EdgeKind.PARENT)
+    for entry in card.prerequisites:
+        yield Edge(card.slug, entry.slug, EdgeKind.PREREQUISITE)
+    for entry in card.explore:
+        yield Edge(card.slug, entry.slug, EdgeKind.EXPLORE)
+    for entry in card.related:
+        yield Edge(card.slug, entry.slug, EdgeKind.RELATED)
+    if card.loop:
+        for stage in card.loop.stages:
+            if stage.slug:
+                yield Edge(card.slug, stage.slug, EdgeKind.LOOP)
+    for link in card.body_links:
+        yield Edge(card.slug, link.slug, EdgeKind.BODY)
+
+
+class KnowledgeGraph:
+    """Cards and placeholders as nodes, typed links as edges, with the lookups pages need."""
+
+    def __init__(self, cards: Iterable[Card]) -> None:
+        self.cards: dict[str, Card] = {card.slug: card for card in cards}
+        nodes: dict[str, Node] = {
+            card.slug: Node(card.slug, card.title, card.status, card.summary, card.tags, card.path)
+            for card in self.cards.values()
+        }
+        edges: list[Edge] = []
+        seen: set[tuple[str, str, str]] = set()
+        for card in self.cards.values():
+            for edge in _edges_of(card):
+                key = (edge.source, edge.target, edge.kind)
+                if key in seen:
+                    continue
+                seen.add(key)
+                edges.append(edge)
+                if edge.target not in nodes:
+                    nodes[edge.target] = Node(edge.target, placeholder_title(edge.target), Status.PLACEHOLDER, path=f"{edge.target}.md")
+        self.nodes: dict[str, Node] = dict(sorted(nodes.items()))
+        self.edges: tuple[Edge, ...] = tuple(edges)
+        children: dict[str, list[str]] = defaultdict(list)
+        incoming: dict[str, set[str]] = defaultdict(set)
+        for edge in self.edges:
+            if edge.kind == EdgeKind.PARENT:
+                children[edge.target].append(edge.source)
+            if edge.source != edge.target:
+                incoming[edge.target].add(edge.source)
+        self._children = {slug: tuple(sorted(kids, key=self._order_key)) for slug, kids in children.items()}
+        self._incoming = {slug: tuple(sorted(sources, key=self._order_key)) for slug, sources in incoming.items()}
+
+    def _order_key(self, slug: str) -> tuple[str, str]:
+        node = self.nodes.get(slug)
+        return ((node.title.casefold() if node else slug), slug)
+
+    def node(self, slug: str) -> Node:
+        return self.nodes[slug]
+
+    @property
+    def placeholders(self) -> list[Node]:
+        return [node for node in self.nodes.values() if node.is_placeholder]
+
+    def parent_of(self, slug: str) -> str | None:
+        card = self.cards.get(slug)
+        return card.parent.slug if card and card.parent else None
+
+    def children_of(self, slug: str) -> tuple[str, ...]:
+        """Cards naming `slug` as parent, ordered by title."""
+        return self._children.get(slug, ())
+
+    def linking_to(self, slug: str) -> tuple[str, ...]:
+        """Backlinks: every card that names `slug` in any way, ordered by title."""
+        return self._incoming.get(slug, ())
+
+    def roots(self) -> list[str]:
+        """Written cards with no written parent: the top level of the navigation."""
+        return sorted(
+            (slug for slug, card in self.cards.items() if not card.parent or card.parent.slug not in self.cards),
+            key=self._order_key,
+        )
+
+    def cycles(self, display_paths: Mapping[str, str]) -> list[Problem]:
+        """An error for every cycle of parents and of prerequisites among written cards."""
+        problems = []
+        for kind, label in ((EdgeKind.PARENT, "parent"), (EdgeKind.PREREQUISITE, "prerequisite")):
+            pairs = {(e.source, e.target) for e in self.edges if e.kind == kind and e.target in self.cards}
+            while True:
+                sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
+                for source, target in sorted(pairs):
+                    sorter.add(source, target)
+                try:
+                    sorter.prepare()
+                    break
+                except graphlib.CycleError as exc:
+                    cycle: list[str] = exc.args[1]
+                    # graphlib lists the cycle against the edge direction; show it as written.
+                    written = list(reversed(cycle))
+                    first = min(written[:-1])
+                    start = written.index(first)
+                    ordered = written[start:-1] + written[:start] + [first]
+                    card = self.cards[first]
+                    line = card.parent.line if kind == EdgeKind.PARENT and card.parent else next(
+                        (entry.line for entry in card.prerequisites if entry.slug == ordered[1]), 1
+                    )
+                    problems.append(
+                        error(
+                            display_paths.get(first, card.path),
+                            line,
+                            Code.CYCLE,
+                            f"{label} cycle: {' -> '.join(ordered)}; {label}s must not lead back to the card",
+                        )
+                    )
+                    pairs.discard((ordered[0], ordered[1]))
+        return problems
+
+    def as_json(self, url_of: Mapping[str, str]) -> dict[str, object]:
+        """The published graph.json: nodes and edges, in a stable order."""
+        return {
+            "version": 1,
+            "nodes": [
+                {
+                    "slug": node.slug,
+                    "title": node.title,
+                    "status": node.status.value,
+                    "url": url_of.get(node.slug, ""),
+                    "tags": list(node.tags),
+                }
+                for node in self.nodes.values()
+            ],
+            "edges": [
+                {"source": edge.source, "target": edge.target, "kind": edge.kind}
+                for edge in sorted(self.edges, key=lambda e: (e.source, e.kind, e.target))
+            ],
+        }

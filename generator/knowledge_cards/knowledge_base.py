@@ -1,0 +1,84 @@
+"""The pipeline up to the graph: load -> validate -> resolve, for the build and `kcards check` alike."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .graph import KnowledgeGraph
+from .load import card_files, parse_card, read_text
+from .model import Card
+from .problems import Code, Problem, Severity, error, sort_key
+from .validate import validate_card
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything known about the cards after validation: cards, graph and problems."""
+
+    cards_dir: Path
+    cards: tuple[Card, ...]
+    graph: KnowledgeGraph
+    problems: tuple[Problem, ...]
+    display_paths: dict[str, str]
+    """Slug -> path as shown in diagnostics."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+def display_path(file: Path, relative_to: Path | None) -> str:
+    """How a file is named in diagnostics: relative to the working folder when inside it."""
+    base = relative_to or Path.cwd()
+    try:
+        return Path(os.path.relpath(file, base)).as_posix() if file.is_relative_to(base) else file.as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def load_knowledge_base(cards_dir: Path, relative_to: Path | None = None) -> KnowledgeBase:
+    """Read every card under `cards_dir`, validate it and build the graph; never raises on bad input."""
+    cards_dir = cards_dir.resolve()
+    problems: list[Problem] = []
+    cards: list[Card] = []
+    first_seen: dict[str, str] = {}
+    display_paths: dict[str, str] = {}
+    files = card_files(cards_dir) if cards_dir.is_dir() else []
+    existing = {file.relative_to(cards_dir).as_posix() for file in files}
+    for file in files:
+        path = file.relative_to(cards_dir).as_posix()
+        shown = display_path(file, relative_to)
+        text, read_problems = read_text(file, shown)
+        problems += read_problems
+        if text is None:
+            continue
+        raw, parse_problems = parse_card(text, path, shown)
+        problems += parse_problems
+        if raw is None:
+            continue
+        card, card_problems = validate_card(raw, existing.__contains__)
+        problems += card_problems
+        if card is None:
+            continue
+        if card.slug in first_seen:
+            problems.append(
+                error(
+                    shown,
+                    1,
+                    Code.DUPLICATE_SLUG,
+                    f"duplicate slug '{card.slug}': {first_seen[card.slug]} already uses it; slugs are unique across all folders",
+                )
+            )
+            continue
+        first_seen[card.slug] = shown
+        display_paths[card.slug] = shown
+        cards.append(card)
+    graph = KnowledgeGraph(cards)
+    problems += graph.cycles(display_paths)
+    return KnowledgeBase(cards_dir, tuple(cards), graph, tuple(sorted(problems, key=sort_key)), display_paths)

@@ -1,0 +1,76 @@
+"""Stage 1, load: read card files into front matter data and a body, nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .frontmatter import LocatedYaml, YamlError, load_yaml, split_front_matter
+from .problems import Code, Problem, error
+
+
+@dataclass(frozen=True)
+class RawCard:
+    """A card file read and parsed, before its front matter is checked."""
+
+    path: str
+    """Path relative to the cards folder, posix style."""
+    display_path: str
+    """Path as shown in diagnostics (relative to where the user runs)."""
+    meta: LocatedYaml
+    body: str
+    body_line: int
+
+
+def read_text(file: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """Read UTF-8 text (a BOM is allowed); undecodable bytes are one error with their line."""
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            error(display, line, Code.DECODE, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")
+        ]
+    return text.replace("\r\n", "\n"), []
+
+
+def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list[Problem]]:
+    """Split and parse one card's text; problems instead of exceptions."""
+    if not text.strip():
+        return None, [error(display, 1, Code.EMPTY, "the card file is empty; it needs front matter with at least a title")]
+    split = split_front_matter(text)
+    if split.yaml_text is None:
+        return None, [
+            error(
+                display,
+                1,
+                Code.NO_FRONT_MATTER,
+                "a card must start with front matter: a line '---', 'title: ...', then '---'",
+            )
+        ]
+    try:
+        meta = load_yaml(split.yaml_text, split.yaml_line)
+    except YamlError as exc:
+        return None, [error(display, exc.line, Code.YAML, f"invalid YAML in front matter: {exc.message}")]
+    if not isinstance(meta.data, dict):
+        kind = "empty" if meta.data is None else f"a {_yaml_kind(meta.data)}"
+        return None, [
+            error(display, split.yaml_line, Code.NOT_MAPPING, f"front matter must be a mapping of keys to values, not {kind}")
+        ]
+    return RawCard(path, display, meta, split.body, split.body_line), []
+
+
+def _yaml_kind(value: Any) -> str:
+    """A reader's name for a YAML value's type."""
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+def card_files(cards_dir: Path) -> list[Path]:
+    """Every card file under `cards_dir`, in a stable order."""
+    return sorted(path for path in cards_dir.rglob("*.md") if path.is_file())

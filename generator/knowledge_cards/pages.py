@@ -1,0 +1,195 @@
+"""Stage 4, render: the Markdown of card, placeholder and home pages, from the graph.
+
+Python computes view data; Jinja templates (site_overrides/kcards/*.md.j2, which
+a site can override) turn it into Markdown that MkDocs then renders, so
+generated sections get the table of contents, search and link checks for free.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .callouts import expand_callouts
+from .graph import KnowledgeGraph
+from .links import FoundLink, find_links, relative_path, relative_url, replace_links
+from .mermaid import loop_flowchart, position_flowchart
+from .model import Card, Status
+
+AT_A_GLANCE_MARKER = "<!-- at-a-glance -->"
+FOOTNOTES_MARKER = "///Footnotes Go Here///"
+# A footnote definition: `[^label]:` at the start of a line.
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]\s]+\]:", re.MULTILINE)
+# A level-2 ATX heading: `## ` at the start of a line.
+_H2 = re.compile(r"^## ", re.MULTILINE)
+
+
+def md_text(text: object) -> str:
+    """Plain text made inert in Markdown and HTML: punctuation becomes numeric entities."""
+    return "".join(ch if ch.isalnum() or ch == " " else f"&#{ord(ch)};" for ch in str(text).replace("\n", " "))
+
+
+def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
+    """A Jinja environment over the given template folders, first match wins."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=False,  # the output is Markdown; text goes through the `md` filter instead
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = md_text
+    return env
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link as a template shows it: Markdown path, text, and whether it leads to unwritten work."""
+
+    path: str
+    text: str
+    title: str
+    description: str
+    status: str
+    unwritten: bool
+
+
+class PageRenderer:
+    """Renders every generated page part for one build, from one graph."""
+
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        graph: KnowledgeGraph,
+        src_path_of: Mapping[str, str],
+        url_of: Mapping[str, str],
+        quiz_markdown: Mapping[str, str] | None = None,
+    ) -> None:
+        self.env = env
+        self.graph = graph
+        self.src_path_of = src_path_of
+        self.url_of = url_of
+        self.quiz_markdown = quiz_markdown or {}
+
+    # -- small lookups -------------------------------------------------------------
+    def _status(self, slug: str) -> Status:
+        return self.graph.node(slug).status
+
+    def _link(self, from_slug: str, slug: str, description: str = "", text: str | None = None) -> LinkView:
+        node = self.graph.node(slug)
+        return LinkView(
+            path=relative_path(self.src_path_of[from_slug], self.src_path_of[slug]),
+            text=text if text is not None else slug,
+            title=node.title,
+            description=description or node.summary,
+            status=node.status.label,
+            unwritten=node.status.is_unwritten,
+        )
+
+    def _href(self, from_slug: str, slug: str) -> str:
+        return relative_url(self.url_of[from_slug], self.url_of[slug])
+
+    def _diagram_links(self, from_slug: str) -> dict[str, object]:
+        return {
+            "href_of": lambda slug: self._href(from_slug, slug),
+            "is_unwritten": lambda slug: self._status(slug).is_unwritten,
+        }
+
+    # -- card pages ----------------------------------------------------------------
+    def rewrite_body_links(self, card: Card) -> str:
+        """Card links in the body become relative Markdown links, marked when unwritten."""
+        links = [link for link in find_links(card.body) if link.valid and link.target in self.graph.nodes]
+        return replace_links(card.body, links, lambda link: self._body_link(card, link))
+
+    def _body_link(self, card: Card, link: FoundLink) -> str:
+        view = self._link(card.slug, link.target)
+        text = link.text if link.text is not None else link.target
+        classes = ".kc-link .kc-link--unwritten" if view.unwritten else ".kc-link"
+        return f"[{text}]({view.path}{link.anchor}){{ {classes} }}"
+
+    def card_markdown(self, card: Card) -> str:
+        """The whole Markdown of a card page: header, body, then generated sections."""
+        body = expand_callouts(self.rewrite_body_links(card))
+        if card.loop:
+            glance = self.env.get_template("at_a_glance.md.j2").render(
+                loop=card.loop,
+                title=card.loop.title or f"The {len(card.loop.stages)}-stage loop",
+                diagram=loop_flowchart(card.loop, **self._diagram_links(card.slug)).source(),  # type: ignore[arg-type]
+            )
+            body = _insert_at_a_glance(body, glance)
+        parent = self.graph.parent_of(card.slug)
+        siblings = self.graph.children_of(parent) if parent else ()
+        position = position_flowchart(
+            card.slug,
+            parent,
+            siblings,
+            self.graph.children_of(card.slug),
+            title_of=lambda slug: self.graph.node(slug).title,
+            **self._diagram_links(card.slug),  # type: ignore[arg-type]
+        )
+        explore = [self._link(card.slug, entry.slug, entry.description) for entry in card.explore]
+        related = [self._link(card.slug, entry.slug, entry.description) for entry in card.related]
+        backlinks = [
+            self._link(card.slug, slug, text=self.graph.node(slug).title) for slug in self.graph.linking_to(card.slug)
+        ]
+        return self.env.get_template("card.md.j2").render(
+            card=card,
+            status=card.status.value,
+            body=body.strip("\n"),
+            explore=explore,
+            any_unwritten=any(view.unwritten for view in explore),
+            quiz=self.quiz_markdown.get(card.slug, ""),
+            position=position.source(),
+            related=related,
+            backlinks=backlinks,
+            sources=card.sources,
+            footnotes=FOOTNOTES_MARKER if _FOOTNOTE_DEFINITION.search(card.body) else "",
+        )
+
+    # -- placeholder and home pages -----------------------------------------------
+    def placeholder_markdown(self, slug: str) -> str:
+        """The page of a card nobody has written yet: what it is and who links to it."""
+        node = self.graph.node(slug)
+        backlinks = [self._link(slug, source, text=self.graph.node(source).title) for source in self.graph.linking_to(slug)]
+        return self.env.get_template("placeholder.md.j2").render(node=node, backlinks=backlinks)
+
+    def home_markdown(self, home_path: str, site_name: str) -> str:
+        """The site's front page: every top-level card with its children."""
+
+        def tree(slug: str, depth: int) -> list[tuple[int, LinkView]]:
+            view = LinkView(
+                path=relative_path(home_path, self.src_path_of[slug]),
+                text=self.graph.node(slug).title,
+                title=self.graph.node(slug).title,
+                description=self.graph.node(slug).summary,
+                status=self._status(slug).label,
+                unwritten=self._status(slug).is_unwritten,
+            )
+            rows = [(depth, view)]
+            for child in self.graph.children_of(slug):
+                rows += tree(child, depth + 1)
+            return rows
+
+        rows = [row for root in self.graph.roots() for row in tree(root, 0)]
+        return self.env.get_template("home.md.j2").render(
+            site_name=site_name,
+            rows=rows,
+            card_count=len(self.graph.cards),
+            placeholder_count=len(self.graph.placeholders),
+        )
+
+
+def _insert_at_a_glance(body: str, section: str) -> str:
+    """Put "At a glance" at the marker, else before the second `##` section, else at the end."""
+    if AT_A_GLANCE_MARKER in body:
+        return body.replace(AT_A_GLANCE_MARKER, section.strip("\n"), 1)
+    headings = [m.start() for m in _H2.finditer(body)]
+    if len(headings) >= 2:
+        at = headings[1]
+        return body[:at] + section.strip("\n") + "\n\n" + body[at:]
+    return body.rstrip("\n") + "\n\n" + section

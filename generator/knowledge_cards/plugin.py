@@ -1,0 +1,158 @@
+"""The MkDocs adapter: wires MkDocs events to the pure pipeline, nothing more.
+
+Only this module and config.py import mkdocs, so the core can later feed
+another site engine (MkDocs 2.0 drops plugins).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .config import CardsConfig
+from .knowledge_base import KnowledgeBase, load_knowledge_base
+from .model import Card
+from .pages import PageRenderer, make_environment
+from .problems import Severity
+
+log = logging.getLogger("mkdocs.plugins.knowledge_cards")
+
+# Extensions the generated Markdown relies on; added when mkdocs.yml leaves them out.
+REQUIRED_EXTENSIONS = ("attr_list", "admonition", "footnotes", "tables", "md_in_html", "pymdownx.details")
+
+
+class CardsPlugin(BasePlugin[CardsConfig]):
+    """Compiles the cards folder (MkDocs' docs_dir) into a linked knowledge site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.kb: KnowledgeBase | None = None
+        self.renderer: PageRenderer | None = None
+        self.cards_by_src: dict[str, Card] = {}
+        self.failed_src: dict[str, list[str]] = {}
+
+    # Run early so the superfences/mermaid config is in place before other plugins read it.
+    @event_priority(50)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        for name in REQUIRED_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        _ensure_mermaid_fence(config)
+        script = self.config.mermaid_script
+        if not any((Path(d) / script).is_file() for d in config.theme.dirs):
+            log.error(
+                f"knowledge-cards: the mermaid script '{script}' is not in the theme folders; "
+                "diagrams would not draw. Run `make site` (it fetches the pinned mermaid from the npm registry)."
+            )
+        if script not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.insert(0, script)
+        return config
+
+    # After other plugins have added files, so every card is seen; before the nav is built.
+    @event_priority(-50)
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.kb = kb = load_knowledge_base(Path(config.docs_dir), relative_to=root)
+        for problem in kb.problems:
+            (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
+        self.failed_src = {}
+        for problem in kb.errors:
+            self.failed_src.setdefault(_src_of(problem.path, root, Path(config.docs_dir)), []).append(problem.format())
+
+        src_path_of = {card.slug: card.path for card in kb.cards}
+        placeholder_files: dict[str, File] = {}
+        for node in kb.graph.placeholders:
+            if files.get_file_from_path(node.path) is None:
+                placeholder_files[node.slug] = File.generated(config, node.path, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+                files.append(placeholder_files[node.slug])
+            src_path_of[node.slug] = node.path
+        url_of = {slug: files.get_file_from_path(path).url for slug, path in src_path_of.items()}  # type: ignore[union-attr]
+        env = make_environment([Path(d) / "kcards" for d in config.theme.dirs])
+        self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of)
+        self.cards_by_src = {card.path: card for card in kb.cards}
+
+        for slug, file in placeholder_files.items():
+            file.content_string = self.renderer.placeholder_markdown(slug)
+        if self.config.home and files.get_file_from_path("index.md") is None:
+            files.append(File.generated(config, "index.md", content=self.renderer.home_markdown("index.md", config.site_name)))
+        graph = json.dumps(kb.graph.as_json(url_of), indent=1, ensure_ascii=False, sort_keys=False)
+        files.append(File.generated(config, self.config.graph_json, content=graph + "\n"))
+        if not config.nav:
+            config.nav = self._nav()
+        return files
+
+    def _nav(self) -> list[Any]:
+        """Cards under their parents, titles escaped (Material prints nav titles as HTML)."""
+        assert self.kb is not None
+        graph = self.kb.graph
+
+        def entry(slug: str) -> dict[str, Any]:
+            title = html.escape(graph.node(slug).title)
+            children = [c for c in graph.children_of(slug) if c in graph.cards]
+            if not children:
+                return {title: graph.cards[slug].path}
+            return {title: [{title: graph.cards[slug].path}, *(entry(c) for c in children)]}
+
+        nav: list[Any] = [{"Home": "index.md"}] if self.config.home else []
+        return nav + [entry(slug) for slug in graph.roots()]
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled or self.renderer is None:
+            return None
+        src = page.file.src_uri
+        if src in self.failed_src:
+            lines = "\n".join(f"    {line}" for line in self.failed_src[src])
+            return f"# This card has errors\n\n!!! failure \"Fix these problems in {src}\"\n{lines}\n"
+        card = self.cards_by_src.get(src)
+        if card is None:
+            return None
+        page.meta["title"] = html.escape(card.title)
+        if card.summary:
+            page.meta["description"] = card.summary
+        return self.renderer.card_markdown(card)
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        quizzes = Path(config.config_file_path).parent / self.config.quizzes_dir
+        if quizzes.is_dir():
+            server.watch(str(quizzes))
+        return server
+
+
+def _src_of(display: str, root: Path, docs_dir: Path) -> str:
+    """A diagnostic's display path back to a src_uri under docs_dir."""
+    full = (root / display).resolve()
+    try:
+        return full.relative_to(docs_dir.resolve()).as_posix()
+    except ValueError:
+        return display
+
+
+def _ensure_mermaid_fence(config: MkDocsConfig) -> None:
+    """Make ```mermaid fences become <pre class="mermaid"> for Material's loader."""
+    try:
+        from pymdownx.superfences import fence_code_format
+    except ImportError as exc:  # pragma: no cover - pymdown-extensions is a dependency
+        raise PluginError("knowledge-cards needs pymdown-extensions") from exc
+    if "pymdownx.superfences" not in config.markdown_extensions:
+        config.markdown_extensions.append("pymdownx.superfences")
+    settings = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = settings.setdefault("custom_fences", [])
+    if not any(f.get("name") == "mermaid" for f in fences):
+        fences.append({"name": "mermaid", "class": "mermaid", "format": fence_code_format})
+
+
+__all__ = ["CardsPlugin"]
