@@ -109,7 +109,7 @@ class PageRenderer:
     def _body_link(self, card: Card, link: FoundLink) -> str:
         view = self._link(card.slug, link.target)
         text = link.text if link.text is not None else link.target
-        classes = ".kc-link .kc-link--unwritten" if view.unwritten else ".kc-link"
+        classes = '.kc-link .kc-link--unwritten title="Not written yet"' if view.unwritten else ".kc-link"
         return f"[{text}]({view.path}{link.anchor}){{ {classes} }}"
 
     def card_markdown(self, card: Card) -> str:

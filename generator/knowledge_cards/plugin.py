@@ -121,6 +121,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if card is None:
             return None
         page.meta["title"] = html.escape(card.title)
+        # Material reads `status` as its own page-status badge; ours lives under another key.
+        page.meta["card_status"] = page.meta.pop("status", card.status.value)
         if card.summary:
             page.meta["description"] = card.summary
         return self.renderer.card_markdown(card)
