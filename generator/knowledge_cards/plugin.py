@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from .config import CardsConfig
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Card
-from .pages import PageRenderer, make_environment
+from .pages import PageRenderer, make_environment, md_text
 from .problems import Severity
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
@@ -115,7 +115,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             return None
         src = page.file.src_uri
         if src in self.failed_src:
-            lines = "\n".join(f"    {line}" for line in self.failed_src[src])
+            lines = "\n\n".join(f"    {md_text(line)}" for line in self.failed_src[src])
             return f"# This card has errors\n\n!!! failure \"Fix these problems in {src}\"\n{lines}\n"
         card = self.cards_by_src.get(src)
         if card is None:
@@ -124,7 +124,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         # Material reads `status` as its own page-status badge; ours lives under another key.
         page.meta["card_status"] = page.meta.pop("status", card.status.value)
         if card.summary:
-            page.meta["description"] = card.summary
+            page.meta["description"] = html.escape(card.summary)  # Material prints it unescaped
         return self.renderer.card_markdown(card)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -25,8 +25,9 @@ SLUG_HINT = "lower-case letters and digits joined by single hyphens, e.g. 'unit-
 
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''."""
-    close = difflib.get_close_matches(str(word).lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    by_lower = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
 
 
 def _text(value: Any) -> str | None:

@@ -1,0 +1,177 @@
+"""Real MkDocs builds of tiny sites in temporary folders, and of the shipped cards."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+from conftest import ROOT, BuildResult
+
+CHAIN = """\
+---
+title: Value Chain
+summary: The loop from supplier to customer.
+parent: commerce
+explore:
+  - unit-economics: Whether each sale pays
+  - sourcing
+related:
+  - sourcing: where it starts
+loop:
+  title: The 2-stage loop
+  stages:
+    - Sourcing: sourcing
+    - Service
+  feedback:
+    - {from: Service, to: Sourcing, label: feedback}
+  highlight: [Service]
+  key: Solid arrows go forward.
+sources:
+  - title: Porter
+    by: HBS
+    note: The original
+---
+## What is it?
+
+See [[sourcing]] and [[unit-economics|the economics]].[^1]
+
+!!! plain
+    Plain words.
+
+## How does it work?
+
+Stages.
+
+[^1]: A footnote.
+"""
+COMMERCE = "---\ntitle: Commerce\nsummary: Selling online.\n---\nThe parent.\n"
+SOURCING = "---\ntitle: Sourcing\nsummary: Getting products.\nparent: commerce\nstatus: stub\n---\n"
+
+
+def test_card_page_has_every_generated_section(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    result: BuildResult = tiny_site(
+        {"cards/ops/chain.md": CHAIN, "cards/commerce.md": COMMERCE, "cards/ops/sourcing.md": SOURCING}, "--strict"
+    )
+    assert result.returncode == 0, result.output
+    html = result.page("ops/chain")
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    for heading in ("At a glance", "Concepts to explore next", "Where this concept fits", "Sources", "Footnotes"):
+        assert re.search(rf"<h2 id=\"[^\"]+\">{heading}<", html), heading
+    assert re.search(r"<h2 id=\"[^\"]+\">Cards that link here<", result.page("ops/sourcing"))
+    assert "The 2-stage loop (click to expand)" in text
+    assert "In plain terms" in text
+    assert "Some cards don't exist yet" in text
+    # Explore table: status read from the target card; placeholders read as stubs.
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    cells = [unescape(re.sub(r"<[^>]+>", "", row)).split() for row in rows[1:]]
+    assert [c[0] for c in cells] == ["unit-economics", "sourcing"]
+    assert cells[0][-1] == "stub" and cells[1][-1] == "stub"
+    # Unwritten links look different and lead to their pages.
+    assert re.search(r'<a class="kc-link kc-link--unwritten" href="../../unit-economics/" title="Not written yet">the economics</a>', html)
+    assert 'href="../../unit-economics/"' in html and 'href="../sourcing/"' in html
+    # Diagrams are mermaid blocks for Material's loader.
+    assert html.count('class="mermaid"') == 2
+    assert 's2 -.-&gt;|"feedback"| s1' in html
+
+
+def test_placeholder_page_lists_linking_cards(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    result = tiny_site({"cards/ops/chain.md": CHAIN, "cards/commerce.md": COMMERCE, "cards/ops/sourcing.md": SOURCING}, "--strict")
+    html = result.page("unit-economics")
+    assert "This card doesn" in html and "placeholder for future learning" in html
+    assert '<a class="kc-link" href="../ops/chain/">Value Chain</a>' in html
+
+
+def test_graph_json_is_published(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    result = tiny_site({"cards/ops/chain.md": CHAIN, "cards/commerce.md": COMMERCE, "cards/ops/sourcing.md": SOURCING})
+    data = json.loads((result.site / "graph.json").read_text(encoding="utf-8"))
+    nodes = {node["slug"]: node for node in data["nodes"]}
+    assert nodes["chain"] == {"slug": "chain", "title": "Value Chain", "status": "complete", "url": "ops/chain/", "tags": []}
+    assert nodes["unit-economics"]["status"] == "placeholder" and nodes["unit-economics"]["url"] == "unit-economics/"
+    assert {"source": "chain", "target": "commerce", "kind": "parent"} in data["edges"]
+    assert {"source": "chain", "target": "sourcing", "kind": "loop"} in data["edges"]
+
+
+def test_nav_puts_cards_under_their_parent(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    result = tiny_site({"cards/ops/chain.md": CHAIN, "cards/commerce.md": COMMERCE, "cards/ops/sourcing.md": SOURCING})
+    html = result.page("commerce")
+    nav = html[html.index('class="md-nav md-nav--primary"') :]
+    assert nav.index(">\n    Commerce") < nav.index("Value Chain") if ">\n    Commerce" in nav else "Value Chain" in nav
+    assert "unit-economics" not in nav[: nav.index("</nav>")]
+
+
+def test_hostile_titles_are_escaped_everywhere(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    evil = '<img src=x onerror="alert(1)"> "Quotes" | [brackets] #hash; & 😬 שלום'
+    card = (
+        "---\n"
+        f"title: '{evil.replace(chr(39), chr(39) * 2)}'\n"
+        "summary: '<script>alert(2)</script> *not emphasis*'\n"
+        "explore:\n  - other: '<b>bold?</b>'\n"
+        "loop:\n  stages:\n    - '<i>x</i> \"q\" | y'\n    - '😬 #1; [z]'\n"
+        "  feedback:\n    - {from: '😬 #1; [z]', to: '<i>x</i> \"q\" | y', label: 'a|b \"c\"'}\n"
+        "---\nBody.\n"
+    )
+    other = "---\ntitle: Other\nsummary: x\nparent: evil\n---\n"
+    result = tiny_site({"cards/evil.md": card, "cards/other.md": other}, "--strict")
+    assert result.returncode == 0, result.output
+    html = result.page("evil")
+    assert "<img src=x" not in html and "<script>alert(2)" not in html and "<b>bold?</b>" not in html
+    assert "&lt;img src=x" in html or "&#60;img src=x" in html
+    assert "*not emphasis*" in html
+    assert "#60;i#62;x#60;#47;i#62; #34;q#34; #124; y" in html
+    other_html = result.page("other")
+    assert "<img src=x" not in other_html
+
+
+def test_strict_build_stops_on_errors_and_never_touches_cards(tiny_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        "cards/a.md": "---\ntitle: A\nsummary: S\nstatus: nope\n---\n",
+        "cards/b.md": "---\ntitle: [x\n---\n",
+        "cards/c.md": "---\ntitle: C\nsummary: S\nparent: Bad Slug\n---\n",
+    }
+    result = tiny_site(files, "--strict")
+    assert result.returncode != 0
+    assert result.lines(": error: ") == [
+        "cards/a.md:4:1: error: status: 'nope' is not one of complete, draft, stub",
+        "cards/b.md:3:1: error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'",
+        "cards/c.md:4:1: error: parent: 'Bad Slug' is not a valid slug (lower-case letters and digits joined by single hyphens, e.g. 'unit-economics')",
+    ]
+    assert "Traceback" not in result.output
+    for rel, content in files.items():
+        assert (tmp_path / rel).read_text(encoding="utf-8") == content
+    assert sorted(p.name for p in (tmp_path / "cards").iterdir()) == ["a.md", "b.md", "c.md"]
+
+
+def test_non_strict_build_shows_errors_on_the_card_page(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    result = tiny_site({"cards/a.md": "---\ntitle: A\nsummary: S\nstatus: nope\n---\nBody\n"})
+    assert result.returncode == 0
+    html = result.page("a")
+    assert "This card has errors" in html
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    assert "cards/a.md:4:1: error: status: 'nope' is not one of complete, draft, stub" in text
+
+
+def test_unknown_key_is_a_warning_with_suggestion(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    result = tiny_site({"cards/a.md": "---\ntitle: A\nsummary: S\ntagz: [x]\n---\n"})
+    assert result.returncode == 0
+    assert result.lines(": warning: ") == ["cards/a.md:4:1: warning: unknown key 'tagz' in front matter (did you mean 'tags'?); it is ignored"]
+
+
+def test_shipped_site_builds_strictly(shipped_site: Path) -> None:
+    assert (shipped_site / "e-commerce" / "e-commerce-value-chain" / "index.html").is_file()
+    assert (shipped_site / "unit-economics" / "index.html").is_file()
+    assert (shipped_site / "assets" / "vendor" / "mermaid.min.js").is_file()
+    data = json.loads((shipped_site / "graph.json").read_text(encoding="utf-8"))
+    written = {node["slug"] for node in data["nodes"] if node["status"] == "complete"}
+    assert {
+        "e-commerce",
+        "e-commerce-value-chain",
+        "business-models",
+        "e-commerce-technology-stack",
+        "catalogue-management",
+        "compliance",
+        "customer-journey-mapping",
+    } <= written
+    assert "unit-economics" not in written
+    assert not list((ROOT / "cards").rglob("*.html"))

@@ -1,0 +1,135 @@
+"""Pure stages: link finding, the knowledge graph, diagram sources and escaping."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_cards.callouts import expand_callouts
+from knowledge_cards.graph import KnowledgeGraph
+from knowledge_cards.links import find_links, relative_path, relative_url
+from knowledge_cards.mermaid import escape_label, loop_flowchart, position_flowchart
+from knowledge_cards.model import Card, LinkEntry, Loop, LoopFeedback, LoopStage, Status
+from knowledge_cards.pages import md_text
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[[unit-economics]]", [("wiki", "unit-economics", None, True)]),
+        ("[[unit-economics|Unit economics]]", [("wiki", "unit-economics", "Unit economics", True)]),
+        ("[[unit-economics#margins]]", [("wiki", "unit-economics", None, True)]),
+        ("[the chain](e-commerce-value-chain.md)", [("inline", "e-commerce-value-chain", "the chain", True)]),
+        ("[up](../x.md)", [("inline", "../x.md", "up", False)]),
+        ("[[Bad Slug]]", [("wiki", "Bad Slug", None, False)]),
+        ("`[[in-code]]` and ![img](pic.md)", []),
+        ("```\n[[in-fence]]\n```\n[[after]]", [("wiki", "after", None, True)]),
+        ("[site](https://example.org/a.md)", [("inline", "https://example.org/a.md", "site", False)]),
+    ],
+)
+def test_find_links(body: str, expected: list[tuple[str, str, str | None, bool]]) -> None:
+    assert [(link.form, link.target, link.text, link.valid) for link in find_links(body)] == expected
+
+
+def test_existing_relative_file_is_an_ordinary_link() -> None:
+    assert find_links("[b](../area/b.md)", exists=lambda path: path == "../area/b.md") == []
+
+
+def test_relative_paths_and_urls() -> None:
+    assert relative_path("a/b.md", "c/d.md") == "../c/d.md"
+    assert relative_path("b.md", "c/d.md") == "c/d.md"
+    assert relative_url("a/b/", "c/d/") == "../../c/d/"
+    assert relative_url("a/b/", "a/b/") == "./"
+    assert relative_url("", "c/") == "c/"
+
+
+def card(slug: str, parent: str | None = None, **kw: object) -> Card:
+    return Card(slug=slug, path=f"{slug}.md", title=slug.title(), summary="s", parent=LinkEntry(parent) if parent else None, **kw)  # type: ignore[arg-type]
+
+
+def test_graph_children_backlinks_placeholders() -> None:
+    graph = KnowledgeGraph(
+        [
+            card("root"),
+            card("b", "root", explore=(LinkEntry("missing", "later"),)),
+            card("a", "root", related=(LinkEntry("b"),)),
+        ]
+    )
+    assert graph.children_of("root") == ("a", "b")
+    assert graph.linking_to("b") == ("a",)
+    assert graph.linking_to("missing") == ("b",)
+    assert [n.slug for n in graph.placeholders] == ["missing"]
+    assert graph.node("missing").title == "Missing" and graph.node("missing").status is Status.PLACEHOLDER
+    assert graph.roots() == ["root"]
+    data = graph.as_json({"root": "root/", "a": "a/", "b": "b/", "missing": "missing/"})
+    assert {"slug": "missing", "title": "Missing", "status": "placeholder", "url": "missing/", "tags": []} in data["nodes"]
+    assert {"source": "b", "target": "missing", "kind": "explore"} in data["edges"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Plain 12", '"Plain 12"'),
+        ('Say "hi"', '"Say #34;hi#34;"'),
+        ("a|b", '"a#124;b"'),
+        ("x;y#z", '"x#59;y#35;z"'),
+        ("<b>&", '"#60;b#62;#38;"'),
+        ("Café", '"Caf#233;"'),
+        ("😬", '"#128556;"'),
+        ("[x](y){z}", '"#91;x#93;#40;y#41;#123;z#125;"'),
+    ],
+)
+def test_escape_label(text: str, expected: str) -> None:
+    assert escape_label(text) == expected
+
+
+def test_loop_flowchart_source() -> None:
+    loop = Loop(
+        stages=(LoopStage("Sourcing", "sourcing"), LoopStage("Service")),
+        feedback=(LoopFeedback("Service", "Sourcing", "feedback"),),
+        highlight=("Service",),
+    )
+    source = loop_flowchart(loop, href_of=lambda slug: f"../{slug}/", is_unwritten=lambda slug: True).source()
+    assert source.splitlines() == [
+        "graph LR",
+        '  s1["Sourcing"]',
+        '  s2["Service"]',
+        "  s1 --> s2",
+        '  s2 -.->|"feedback"| s1',
+        '  click s1 href "../sourcing/"',
+        "  classDef highlight fill:#4a9ede,color:#fff,stroke:#2b6fa8",
+        "  class s2 highlight",
+        "  classDef placeholder fill:#fff,color:#555,stroke:#999,stroke-dasharray:5 4",
+        "  class s1 placeholder",
+    ]
+
+
+def test_position_flowchart_highlights_current_and_links_every_node() -> None:
+    source = position_flowchart(
+        "vc",
+        "ec",
+        ["bm", "vc"],
+        ["child"],
+        title_of=str.upper,
+        href_of=lambda slug: f"../{slug}/",
+        is_unwritten=lambda slug: slug == "child",
+    ).source()
+    assert '  n0["EC"]' in source and "  n0 --> n1" in source and "  n0 --> n2" in source and "  n1 --> n3" in source
+    assert "  class n1 current" in source and "  class n3 placeholder" in source
+    assert all(f'click n{i} href "../' in source for i in range(4))
+
+
+def test_md_text_makes_markup_inert() -> None:
+    assert md_text("<script>*x*|[y]") == "&#60;script&#62;&#42;x&#42;&#124;&#91;y&#93;"
+
+
+def test_callouts_get_titles_outside_code() -> None:
+    source = "!!! plain\n    text\n??? analogy\n```\n!!! rule\n```\n!!! rule \"Custom\""
+    assert expand_callouts(source).splitlines() == [
+        '!!! plain "In plain terms"',
+        "    text",
+        '??? analogy "Think of it like..."',
+        "```",
+        "!!! rule",
+        "```",
+        '!!! rule "Custom"',
+    ]

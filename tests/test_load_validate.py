@@ -1,0 +1,211 @@
+"""Loading and validating cards: exact diagnostics for every kind of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write_tree
+from knowledge_cards.frontmatter import load_yaml, split_front_matter
+from knowledge_cards.knowledge_base import load_knowledge_base
+from knowledge_cards.model import Status
+
+
+def check(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
+    """The formatted problems for a cards folder built from `files`."""
+    write_tree(tmp_path / "cards", files)
+    kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
+    return [p.format() for p in kb.problems]
+
+
+GOOD = """\
+---
+title: Good
+summary: A good card.
+---
+Body.
+"""
+
+
+def test_split_front_matter_reports_body_line() -> None:
+    split = split_front_matter("---\ntitle: A\n---\nBody\n")
+    assert split.yaml_text == "title: A\n"
+    assert split.body == "Body\n"
+    assert split.body_line == 4
+
+
+def test_yaml_lines_are_file_lines() -> None:
+    located = load_yaml("title: A\nexplore:\n  - x: y\n  - z\n", first_line=2)
+    assert located.line_of("title") == 2
+    assert located.line_of("explore", 1) == 5
+    assert located.data["explore"] == [{"x": "y"}, "z"]
+
+
+def test_full_card_loads(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path / "cards",
+        {
+            "area/chain.md": """\
+            ---
+            title: Value Chain
+            summary: The loop.
+            status: draft
+            parent: commerce
+            prerequisites: [commerce]
+            explore:
+              - unit-economics: Whether sales pay
+              - commerce
+            related:
+              - journey: traces the customer
+            tags: [ops]
+            loop:
+              direction: TD
+              stages:
+                - Sourcing: sourcing
+                - Service
+              feedback:
+                - {from: Service, to: Sourcing, label: feedback}
+              highlight: [Service]
+            sources:
+              - title: Porter
+                by: HBS
+                year: 1985
+                url: https://example.org/porter
+                note: The original
+            ---
+            See [[journey|the journey]] and [text](sourcing.md).
+            """,
+        },
+    )
+    kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
+    assert kb.problems == ()
+    (card,) = kb.cards
+    assert card.slug == "chain" and card.path == "area/chain.md"
+    assert card.status is Status.DRAFT
+    assert card.parent and card.parent.slug == "commerce"
+    assert [(e.slug, e.description) for e in card.explore] == [("unit-economics", "Whether sales pay"), ("commerce", "")]
+    assert card.loop and [s.slug for s in card.loop.stages] == ["sourcing", None]
+    assert card.loop.direction == "TD" and card.loop.highlight == ("Service",)
+    assert card.sources[0].year == "1985"
+    assert [(link.slug, link.line) for link in card.body_links] == [("journey", 28), ("sourcing", 28)]
+    assert {n.slug for n in kb.graph.placeholders} == {"commerce", "unit-economics", "journey", "sourcing"}
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"a.md": "---\ntitle: [unclosed\n---\n"},
+            ["cards/a.md:3:1: error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'"],
+        ),
+        (
+            {"a.md": "---\n- just\n- a list\n---\n"},
+            ["cards/a.md:2:1: error: front matter must be a mapping of keys to values, not a list"],
+        ),
+        ({"a.md": "---\nsummary: S\n---\n"}, ["cards/a.md:1:1: error: missing required key 'title'"]),
+        (
+            {"a.md": "---\ntitle: A\nsummary: S\nstatus: done\n---\n"},
+            ["cards/a.md:4:1: error: status: 'done' is not one of complete, draft, stub"],
+        ),
+        (
+            {"a.md": "---\ntitle: A\nsummary: S\nstatus: compete\n---\n"},
+            ["cards/a.md:4:1: error: status: 'compete' is not one of complete, draft, stub (did you mean 'complete'?)"],
+        ),
+        (
+            {"a.md": "---\ntitle: A\nsumary: S\n---\n"},
+            [
+                "cards/a.md:1:1: error: missing required key 'summary' (only a stub card may leave it out)",
+                "cards/a.md:3:1: warning: unknown key 'sumary' in front matter (did you mean 'summary'?); it is ignored",
+            ],
+        ),
+        (
+            {"a.md": GOOD, "sub/a.md": GOOD},
+            ["cards/sub/a.md:1:1: error: duplicate slug 'a': cards/a.md already uses it; slugs are unique across all folders"],
+        ),
+        (
+            {"Bad Name.md": GOOD},
+            [
+                "cards/Bad Name.md:1:1: error: file name 'Bad Name.md' is not a valid slug "
+                "(lower-case letters and digits joined by single hyphens, e.g. 'unit-economics'); rename the file"
+            ],
+        ),
+        (
+            {"a.md": "---\ntitle: A\nsummary: S\nparent: ../x\n---\n"},
+            [
+                "cards/a.md:4:1: error: parent: '../x' is not a valid slug "
+                "(lower-case letters and digits joined by single hyphens, e.g. 'unit-economics')"
+            ],
+        ),
+        (
+            {"a.md": "---\ntitle: A\nsummary: S\n---\nSee [[Unit Economics]] and [x](../x.md).\n"},
+            [
+                "cards/a.md:5:5: error: link [[Unit Economics]]: 'Unit Economics' is not a valid slug "
+                "(lower-case letters and digits joined by single hyphens, e.g. 'unit-economics') nor an existing file",
+                "cards/a.md:5:28: error: link (../x.md): '../x.md' is not a valid slug "
+                "(lower-case letters and digits joined by single hyphens, e.g. 'unit-economics') nor an existing file",
+            ],
+        ),
+        (
+            {
+                "a.md": "---\ntitle: A\nsummary: S\nparent: b\n---\n",
+                "b.md": "---\ntitle: B\nsummary: S\nparent: a\n---\n",
+            },
+            ["cards/a.md:4:1: error: parent cycle: a -> b -> a; parents must not lead back to the card"],
+        ),
+        (
+            {
+                "a.md": "---\ntitle: A\nsummary: S\nprerequisites: [b]\n---\n",
+                "b.md": "---\ntitle: B\nsummary: S\nprerequisites: [c]\n---\n",
+                "c.md": "---\ntitle: C\nsummary: S\nprerequisites:\n  - a\n---\n",
+            },
+            ["cards/a.md:4:1: error: prerequisite cycle: a -> b -> c -> a; prerequisites must not lead back to the card"],
+        ),
+        (
+            {
+                "a.md": "---\ntitle: A\nsummary: S\nloop:\n  stages: [One, Two]\n  feedback:\n"
+                "    - {from: Two, to: Tow, label: back}\n---\n"
+            },
+            ["cards/a.md:7:1: error: loop.feedback to: 'Tow' is not a stage of this loop (did you mean 'Two'?)"],
+        ),
+        (
+            {"a.md": b"---\ntitle: caf\xe9\nsummary: S\n---\n"},
+            ["cards/a.md:2:1: error: file is not UTF-8 text (byte 0xe9); save it as UTF-8"],
+        ),
+        ({"a.md": ""}, ["cards/a.md:1:1: error: the card file is empty; it needs front matter with at least a title"]),
+        (
+            {"a.md": "Just text\n"},
+            ["cards/a.md:1:1: error: a card must start with front matter: a line '---', 'title: ...', then '---'"],
+        ),
+        (
+            {"a.md": "---\ntitle: A\nsummary: S\nsources:\n  - title: X\n    url: javascript:alert(1)\n---\n"},
+            ["cards/a.md:6:1: error: sources: url 'javascript:alert(1)' must start with http:// or https://"],
+        ),
+    ],
+)
+def test_bad_input_gives_exact_lines(tmp_path: Path, files: dict[str, str | bytes], expected: list[str]) -> None:
+    assert check(tmp_path, files) == expected
+
+
+def test_all_problems_reported_in_one_run(tmp_path: Path) -> None:
+    problems = check(
+        tmp_path,
+        {
+            "a.md": "---\ntitle: A\nsummary: S\nstatus: nope\nparent: Not A Slug\n---\n",
+            "b.md": "---\n[broken\n---\n",
+            "c.md": GOOD,
+        },
+    )
+    assert [p.split(": error")[0] for p in problems] == ["cards/a.md:4:1", "cards/a.md:5:1", "cards/b.md:3:1"]
+
+
+def test_stub_needs_no_summary(tmp_path: Path) -> None:
+    assert check(tmp_path, {"a.md": "---\ntitle: A\nstatus: stub\n---\n"}) == []
+
+
+def test_cards_are_never_modified(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"a.md": "---\ntitle: [x\n---\n", "b.md": b"\xff\xfe", "c.md": GOOD}
+    write_tree(tmp_path / "cards", files)
+    before = {p: p.read_bytes() for p in (tmp_path / "cards").rglob("*")}
+    load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
+    assert {p: p.read_bytes() for p in (tmp_path / "cards").rglob("*")} == before
