@@ -134,7 +134,7 @@ def test_strict_build_stops_on_errors_and_never_touches_cards(tiny_site, tmp_pat
     assert result.returncode != 0
     assert result.lines(": error: ") == [
         "cards/a.md:4:1: error: status: 'nope' is not one of complete, draft, stub",
-        "cards/b.md:3:1: error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'",
+        "cards/b.md:2:1: error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'",
         "cards/c.md:4:1: error: parent: 'Bad Slug' is not a valid slug (lower-case letters and digits joined by single hyphens, e.g. 'unit-economics')",
     ]
     assert "Traceback" not in result.output
@@ -175,3 +175,4 @@ def test_shipped_site_builds_strictly(shipped_site: Path) -> None:
     } <= written
     assert "unit-economics" not in written
     assert not list((ROOT / "cards").rglob("*.html"))
+    assert not (shipped_site / "kcards").exists(), "page templates must not be published"

@@ -23,7 +23,7 @@ from knowledge_cards.pages import md_text
         ("[[Bad Slug]]", [("wiki", "Bad Slug", None, False)]),
         ("`[[in-code]]` and ![img](pic.md)", []),
         ("```\n[[in-fence]]\n```\n[[after]]", [("wiki", "after", None, True)]),
-        ("[site](https://example.org/a.md)", [("inline", "https://example.org/a.md", "site", False)]),
+        ("[site](https://example.org/a.md) [root](/abs.md)", [("inline", "/abs.md", "root", False)]),
     ],
 )
 def test_find_links(body: str, expected: list[tuple[str, str, str | None, bool]]) -> None:
@@ -96,10 +96,10 @@ def test_loop_flowchart_source() -> None:
         "  s1 --> s2",
         '  s2 -.->|"feedback"| s1',
         '  click s1 href "../sourcing/"',
-        "  classDef highlight fill:#4a9ede,color:#fff,stroke:#2b6fa8",
-        "  class s2 highlight",
         "  classDef placeholder fill:#fff,color:#555,stroke:#999,stroke-dasharray:5 4",
         "  class s1 placeholder",
+        "  classDef highlight fill:#4a9ede,color:#fff,stroke:#2b6fa8",
+        "  class s2 highlight",
     ]
 
 

@@ -97,7 +97,7 @@ def test_full_card_loads(tmp_path: Path) -> None:
     [
         (
             {"a.md": "---\ntitle: [unclosed\n---\n"},
-            ["cards/a.md:3:1: error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'"],
+            ["cards/a.md:2:1: error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'"],
         ),
         (
             {"a.md": "---\n- just\n- a list\n---\n"},
@@ -174,6 +174,19 @@ def test_full_card_loads(tmp_path: Path) -> None:
         ),
         ({"a.md": ""}, ["cards/a.md:1:1: error: the card file is empty; it needs front matter with at least a title"]),
         (
+            {"a.md": "---\ntitle: A\nsummary: S\n"},
+            ["cards/a.md:1:1: error: front matter opened with '---' on line 1 is never closed: add a line '---' after it"],
+        ),
+        (
+            {"a.md": "---\ntitle: A\nsummary: S\ntitle: B\n---\n"},
+            ["cards/a.md:4:1: warning: key 'title' is written twice; only this later value is used"],
+        ),
+        (
+            {"a.md": "---\ntitle: A\nsummary: S\nloop:\n  stages:\n    - One:\n    - Two\n---\n"},
+            ["cards/a.md:6:1: error: loop stage 'One:' names no card; write 'One: some-slug' or just 'One'"],
+        ),
+        ({"a.md": "---\ntitle: A\nsummary: S\n---\n[readme](https://example.org/README.md)\n"}, []),
+        (
             {"a.md": "Just text\n"},
             ["cards/a.md:1:1: error: a card must start with front matter: a line '---', 'title: ...', then '---'"],
         ),
@@ -196,7 +209,7 @@ def test_all_problems_reported_in_one_run(tmp_path: Path) -> None:
             "c.md": GOOD,
         },
     )
-    assert [p.split(": error")[0] for p in problems] == ["cards/a.md:4:1", "cards/a.md:5:1", "cards/b.md:3:1"]
+    assert [p.split(": error")[0] for p in problems] == ["cards/a.md:4:1", "cards/a.md:5:1", "cards/b.md:2:1"]
 
 
 def test_stub_needs_no_summary(tmp_path: Path) -> None:
@@ -209,3 +222,13 @@ def test_cards_are_never_modified(tmp_path: Path) -> None:
     before = {p: p.read_bytes() for p in (tmp_path / "cards").rglob("*")}
     load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
     assert {p: p.read_bytes() for p in (tmp_path / "cards").rglob("*")} == before
+
+
+def test_links_to_a_broken_card_are_not_placeholders(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path / "cards",
+        {"area/broken.md": "---\ntitle: [x\n---\n", "a.md": "---\ntitle: A\nsummary: S\nexplore: [broken]\n---\n"},
+    )
+    kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
+    assert kb.graph.placeholders == []
+    assert kb.graph.node("broken").path == "area/broken.md"

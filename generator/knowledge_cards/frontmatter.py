@@ -27,6 +27,8 @@ class Split:
     yaml_line: int
     body: str
     body_line: int
+    unclosed: bool = False
+    """The file opens front matter with `---` but never closes it."""
 
 
 def split_front_matter(text: str) -> Split:
@@ -42,7 +44,7 @@ def split_front_matter(text: str) -> Split:
                 body="".join(lines[index + 1 :]),
                 body_line=index + 2,
             )
-    return Split(None, 1, text, 1)
+    return Split(None, 1, text, 1, unclosed=True)
 
 
 class YamlError(Exception):
@@ -60,6 +62,8 @@ class LocatedYaml:
 
     data: Any
     lines: dict[KeyPath, int]
+    duplicates: tuple[tuple[KeyPath, int], ...] = ()
+    """Keys written twice in one mapping, with the line of the second one (its value wins)."""
 
     def line_of(self, *path: Any, default: int = 1) -> int:
         """The line of the deepest known prefix of `path`."""
@@ -86,6 +90,10 @@ def load_yaml(text: str, first_line: int = 1) -> LocatedYaml:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is only noticed lines later;
+        # the line where it was opened is the one to fix.
+        if exc.context_mark and exc.context and ("flow" in exc.context or "quoted" in exc.context):
+            mark = exc.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = exc.problem or "invalid YAML"
         if exc.context:
@@ -94,19 +102,27 @@ def load_yaml(text: str, first_line: int = 1) -> LocatedYaml:
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         raise YamlError(first_line, str(exc).splitlines()[0]) from None
     lines: dict[KeyPath, int] = {}
+    duplicates: list[tuple[KeyPath, int]] = []
     if node is None:
         return LocatedYaml(None, lines)
     loader = _Loader("")
     try:
-        data = _convert(node, (), lines, loader, first_line)
+        data = _convert(node, (), lines, loader, first_line, duplicates)
     except yaml.YAMLError as exc:
         raise YamlError(first_line, str(exc).splitlines()[0]) from None
     finally:
         loader.dispose()
-    return LocatedYaml(data, lines)
+    return LocatedYaml(data, lines, tuple(duplicates))
 
 
-def _convert(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], loader: _Loader, first: int) -> Any:
+def _convert(
+    node: yaml.Node,
+    path: KeyPath,
+    lines: dict[KeyPath, int],
+    loader: _Loader,
+    first: int,
+    duplicates: list[tuple[KeyPath, int]],
+) -> Any:
     """Node tree to plain data, recording the line of every path."""
     lines.setdefault(path, first + node.start_mark.line)
     if isinstance(node, yaml.MappingNode):
@@ -116,10 +132,12 @@ def _convert(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], loader: 
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 key = str(key)
+            if key in result:
+                duplicates.append((path + (key,), first + key_node.start_mark.line))
             lines[path + (key,)] = first + key_node.start_mark.line
-            result[key] = _convert(value_node, path + (key,), lines, loader, first)
+            result[key] = _convert(value_node, path + (key,), lines, loader, first, duplicates)
             lines[path + (key,)] = first + key_node.start_mark.line
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), lines, loader, first) for i, item in enumerate(node.value)]
+        return [_convert(item, path + (i,), lines, loader, first, duplicates) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)

@@ -76,12 +76,18 @@ def _edges_of(card: Card) -> Iterable[Edge]:
 class KnowledgeGraph:
     """Cards and placeholders as nodes, typed links as edges, with the lookups pages need."""
 
-    def __init__(self, cards: Iterable[Card]) -> None:
+    def __init__(self, cards: Iterable[Card], broken: Mapping[str, str] | None = None) -> None:
+        """`broken` maps slugs of card files that failed validation to their paths:
+        links to them lead to their (error) page, never to a placeholder."""
         self.cards: dict[str, Card] = {card.slug: card for card in cards}
         nodes: dict[str, Node] = {
-            card.slug: Node(card.slug, card.title, card.status, card.summary, card.tags, card.path)
-            for card in self.cards.values()
+            slug: Node(slug, placeholder_title(slug), Status.DRAFT, path=path)
+            for slug, path in (broken or {}).items()
+            if slug not in self.cards
         }
+        nodes.update(
+            {card.slug: Node(card.slug, card.title, card.status, card.summary, card.tags, card.path) for card in self.cards.values()}
+        )
         edges: list[Edge] = []
         seen: set[tuple[str, str, str]] = set()
         for card in self.cards.values():

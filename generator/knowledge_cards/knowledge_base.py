@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .graph import KnowledgeGraph
 from .load import card_files, parse_card, read_text
-from .model import Card
+from .model import Card, is_slug
 from .problems import Code, Problem, Severity, error, sort_key
 from .validate import validate_card
 
@@ -51,8 +51,11 @@ def load_knowledge_base(cards_dir: Path, relative_to: Path | None = None) -> Kno
     display_paths: dict[str, str] = {}
     files = card_files(cards_dir) if cards_dir.is_dir() else []
     existing = {file.relative_to(cards_dir).as_posix() for file in files}
+    broken: dict[str, str] = {}
     for file in files:
         path = file.relative_to(cards_dir).as_posix()
+        if is_slug(file.stem) and file.stem not in broken:
+            broken[file.stem] = path  # until it validates
         shown = display_path(file, relative_to)
         text, read_problems = read_text(file, shown)
         problems += read_problems
@@ -77,8 +80,9 @@ def load_knowledge_base(cards_dir: Path, relative_to: Path | None = None) -> Kno
             )
             continue
         first_seen[card.slug] = shown
+        broken.pop(card.slug, None)
         display_paths[card.slug] = shown
         cards.append(card)
-    graph = KnowledgeGraph(cards)
+    graph = KnowledgeGraph(cards, {slug: path for slug, path in broken.items() if slug not in first_seen})
     problems += graph.cycles(display_paths)
     return KnowledgeBase(cards_dir, tuple(cards), graph, tuple(sorted(problems, key=sort_key)), display_paths)

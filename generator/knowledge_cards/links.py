@@ -23,6 +23,8 @@ _INLINE = re.compile(
     r"(?<!!)\[(?P<text>[^\[\]\n]*)\]\(\s*(?P<target><[^>\n]*\.md>|[^\s()]*\.md)"
     r"(?P<anchor>#[^\s()]*)?(?P<title>\s+\"[^\"\n]*\")?\s*\)"
 )
+# A URL scheme such as `https:` or `mailto:`: such links are web links, never cards.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # An opening or closing code fence: three or more backticks or tildes.
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 # An inline code span: a run of backticks, anything, the same run again.
@@ -95,7 +97,7 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
             )
         for match in _INLINE.finditer(line):
             raw = match.group("target").strip("<>")
-            if exists(raw):
+            if _SCHEME.match(raw) or exists(raw):
                 continue
             slug = raw[: -len(".md")]
             found.append(

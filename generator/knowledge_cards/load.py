@@ -41,6 +41,10 @@ def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list
     if not text.strip():
         return None, [error(display, 1, Code.EMPTY, "the card file is empty; it needs front matter with at least a title")]
     split = split_front_matter(text)
+    if split.unclosed:
+        return None, [
+            error(display, 1, Code.NO_FRONT_MATTER, "front matter opened with '---' on line 1 is never closed: add a line '---' after it")
+        ]
     if split.yaml_text is None:
         return None, [
             error(

@@ -92,7 +92,7 @@ def loop_flowchart(loop: Loop, href_of: Callable[[str], str | None], is_unwritte
         loop.direction,
         tuple(nodes),
         tuple(edges),
-        {"highlight": HIGHLIGHT_STYLE, "placeholder": PLACEHOLDER_STYLE},
+        {"placeholder": PLACEHOLDER_STYLE, "highlight": HIGHLIGHT_STYLE},
     )
 
 
@@ -131,5 +131,5 @@ def position_flowchart(
         "TD",
         tuple(nodes),
         tuple(edges),
-        {"current": HIGHLIGHT_STYLE, "placeholder": PLACEHOLDER_STYLE},
+        {"placeholder": PLACEHOLDER_STYLE, "current": HIGHLIGHT_STYLE},
     )

@@ -73,13 +73,15 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         for problem in kb.errors:
             self.failed_src.setdefault(_src_of(problem.path, root, Path(config.docs_dir)), []).append(problem.format())
 
-        src_path_of = {card.slug: card.path for card in kb.cards}
+        # Our templates live in the theme folder for overriding, but are not site content.
+        for file in [f for f in files if f.src_uri.startswith("kcards/") and f.src_uri.endswith(".j2")]:
+            files.remove(file)
+        src_path_of = {node.slug: node.path for node in kb.graph.nodes.values()}
         placeholder_files: dict[str, File] = {}
         for node in kb.graph.placeholders:
             if files.get_file_from_path(node.path) is None:
                 placeholder_files[node.slug] = File.generated(config, node.path, content="", inclusion=InclusionLevel.NOT_IN_NAV)
                 files.append(placeholder_files[node.slug])
-            src_path_of[node.slug] = node.path
         url_of = {slug: files.get_file_from_path(path).url for slug, path in src_path_of.items()}  # type: ignore[union-attr]
         env = make_environment([Path(d) / "kcards" for d in config.theme.dirs])
         self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of)

@@ -30,6 +30,8 @@ class Code(enum.Enum):
     """A required key (title, summary) is absent or empty."""
     BAD_VALUE = "bad-value"
     """A key holds a value of the wrong shape or an unknown choice."""
+    DUPLICATE_KEY = "duplicate-key"
+    """A key written twice in one mapping; the later value silently wins in YAML."""
     UNKNOWN_KEY = "unknown-key"
     """A key the format does not know; probably a typo."""
     INVALID_SLUG = "invalid-slug"

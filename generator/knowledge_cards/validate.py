@@ -142,6 +142,11 @@ def validate_card(raw: RawCard, exists: Callable[[str], bool] = lambda path: Fal
             error(raw.display_path, 1, Code.INVALID_SLUG, f"file name '{slug}.md' is not a valid slug ({SLUG_HINT}); rename the file")
         )
     check.unknown_keys(meta, CARD_KEYS, "front matter")
+    for key_path, line in raw.meta.duplicates:
+        name = ".".join(str(part) for part in key_path)
+        check.problems.append(
+            warning(raw.display_path, line, Code.DUPLICATE_KEY, f"key '{name}' is written twice; only this later value is used")
+        )
 
     status = Status.COMPLETE
     if "status" in meta:
@@ -262,6 +267,15 @@ def _loop(check: _Checker, value: Any) -> Loop | None:
         if isinstance(item, dict) and len(item) == 1:
             ((label, target),) = item.items()
             label_text = _text(label)
+            if target is None:
+                check.error(
+                    Code.BAD_VALUE,
+                    f"loop stage '{label}:' names no card; write '{label}: some-slug' or just '{label}'",
+                    "loop",
+                    "stages",
+                    index,
+                )
+                continue
             slug = check.slug(target, f"loop stage '{label}'", "loop", "stages", index)
             if label_text and slug:
                 stages.append(LoopStage(label_text, slug, line))
