@@ -11,7 +11,7 @@ MERMAID_SHA512  := ZudVx73BwrMJfCFmSSJT84y6u5brEoV8DOItdHomNLz32uBjNrelm7mg95X7g
 MERMAID_JS    := site_overrides/assets/vendor/mermaid.min.js
 HOST          ?= 127.0.0.1:8000
 
-.PHONY: site serve build test check lint clean
+.PHONY: site serve build test check lint clean chromium
 
 site: $(BIN)/mkdocs $(MERMAID_JS)
 
