@@ -29,7 +29,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not cards_dir.is_dir():
         print(f"kcards: error: no cards folder at {cards_dir}", file=sys.stderr)
         return 2
-    kb = load_knowledge_base(cards_dir)
+    kb = load_knowledge_base(cards_dir, quizzes_dir=project / "quizzes")
     errors = len(kb.errors)
     warnings = len(kb.warnings)
     if args.format == "json":

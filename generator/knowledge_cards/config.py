@@ -21,5 +21,8 @@ class CardsConfig(base.Config):
     home = c.Type(bool, default=True)
     """Generate the home page (index.md) listing every concept."""
 
+    progress_page = c.Type(bool, default=True)
+    """Generate "My progress" (progress.md), listing every quiz with the learner's results."""
+
     mermaid_script = c.Type(str, default="assets/vendor/mermaid.min.js")
     """The self-hosted mermaid script (served from the theme's custom_dir), checked at start."""

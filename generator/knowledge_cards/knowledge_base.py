@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .graph import KnowledgeGraph
 from .load import card_files, parse_card, read_text
 from .model import Card, is_slug
+from .quiz import Quiz, load_quiz, quiz_files
 from .problems import Code, Problem, Severity, error, sort_key
 from .validate import validate_card
 
@@ -23,6 +24,8 @@ class KnowledgeBase:
     problems: tuple[Problem, ...]
     display_paths: dict[str, str]
     """Slug -> path as shown in diagnostics."""
+    quizzes: dict[str, Quiz] = field(default_factory=dict)
+    """Card slug -> its validated quiz."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -42,8 +45,8 @@ def display_path(file: Path, relative_to: Path | None) -> str:
         return file.as_posix()
 
 
-def load_knowledge_base(cards_dir: Path, relative_to: Path | None = None) -> KnowledgeBase:
-    """Read every card under `cards_dir`, validate it and build the graph; never raises on bad input."""
+def load_knowledge_base(cards_dir: Path, relative_to: Path | None = None, quizzes_dir: Path | None = None) -> KnowledgeBase:
+    """Read every card (and quiz), validate them and build the graph; never raises on bad input."""
     cards_dir = cards_dir.resolve()
     problems: list[Problem] = []
     cards: list[Card] = []
@@ -85,4 +88,11 @@ def load_knowledge_base(cards_dir: Path, relative_to: Path | None = None) -> Kno
         cards.append(card)
     graph = KnowledgeGraph(cards, {slug: path for slug, path in broken.items() if slug not in first_seen})
     problems += graph.cycles(display_paths)
-    return KnowledgeBase(cards_dir, tuple(cards), graph, tuple(sorted(problems, key=sort_key)), display_paths)
+    quizzes: dict[str, Quiz] = {}
+    written = frozenset(card.slug for card in cards if not card.status.is_unwritten) | frozenset(broken)
+    for file in quiz_files(quizzes_dir) if quizzes_dir else []:
+        quiz, quiz_problems = load_quiz(file, display_path(file, relative_to), written)
+        problems += quiz_problems
+        if quiz is not None and quiz.slug in graph.cards:
+            quizzes[quiz.slug] = quiz
+    return KnowledgeBase(cards_dir, tuple(cards), graph, tuple(sorted(problems, key=sort_key)), display_paths, quizzes)

@@ -19,6 +19,8 @@ from .graph import KnowledgeGraph
 from .links import FoundLink, find_links, relative_path, relative_url, replace_links
 from .mermaid import loop_flowchart, position_flowchart
 from .model import Card, Status
+from .quiz import Quiz
+from .quiz_view import quiz_view
 
 AT_A_GLANCE_MARKER = "<!-- at-a-glance -->"
 FOOTNOTES_MARKER = "///Footnotes Go Here///"
@@ -37,7 +39,8 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     """A Jinja environment over the given template folders, first match wins."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-        autoescape=False,  # the output is Markdown; text goes through the `md` filter instead
+        # Markdown templates (*.md.j2) send text through the `md` filter; HTML ones autoescape.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -68,13 +71,13 @@ class PageRenderer:
         graph: KnowledgeGraph,
         src_path_of: Mapping[str, str],
         url_of: Mapping[str, str],
-        quiz_markdown: Mapping[str, str] | None = None,
+        quizzes: Mapping[str, Quiz] | None = None,
     ) -> None:
         self.env = env
         self.graph = graph
         self.src_path_of = src_path_of
         self.url_of = url_of
-        self.quiz_markdown = quiz_markdown or {}
+        self.quizzes = quizzes or {}
 
     # -- small lookups -------------------------------------------------------------
     def _status(self, slug: str) -> Status:
@@ -143,13 +146,34 @@ class PageRenderer:
             body=body.strip("\n"),
             explore=explore,
             any_unwritten=any(view.unwritten for view in explore),
-            quiz=self.quiz_markdown.get(card.slug, ""),
+            quiz=self.quiz_html(card.slug),
             position=position.source(),
             related=related,
             backlinks=backlinks,
             sources=card.sources,
             footnotes=FOOTNOTES_MARKER if _FOOTNOTE_DEFINITION.search(card.body) else "",
         )
+
+    def quiz_html(self, slug: str) -> str:
+        """The quiz as one raw HTML block (no blank lines, so Markdown leaves it whole)."""
+        quiz = self.quizzes.get(slug)
+        if quiz is None:
+            return ""
+        html = self.env.get_template("quiz.html.j2").render(quiz=quiz, questions=quiz_view(quiz))
+        return "\n".join(line.strip() for line in html.splitlines() if line.strip())
+
+    def progress_markdown(self, page_path: str) -> str:
+        """"My progress": every card that has a quiz, for quiz.js to fill in."""
+        rows = [
+            {
+                "slug": slug,
+                "title": self.graph.node(slug).title,
+                "href": relative_url(_page_url(page_path), self.url_of[slug]),
+                "total": len(quiz.questions),
+            }
+            for slug, quiz in sorted(self.quizzes.items(), key=lambda item: self.graph.node(item[0]).title.casefold())
+        ]
+        return self.env.get_template("progress.md.j2").render(rows=rows)
 
     # -- placeholder and home pages -----------------------------------------------
     def placeholder_markdown(self, slug: str) -> str:
@@ -193,3 +217,9 @@ def _insert_at_a_glance(body: str, section: str) -> str:
         at = headings[1]
         return body[:at] + section.strip("\n") + "\n\n" + body[at:]
     return body.rstrip("\n") + "\n\n" + section
+
+
+def _page_url(src_path: str) -> str:
+    """The directory-style URL of a generated page (`progress.md` -> `progress/`)."""
+    stem = src_path[: -len(".md")]
+    return "" if stem == "index" else stem + "/"

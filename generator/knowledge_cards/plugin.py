@@ -27,6 +27,10 @@ from .problems import Severity
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
 
 # Extensions the generated Markdown relies on; added when mkdocs.yml leaves them out.
+# The quizzes' and progress page's script, served from site_overrides.
+QUIZ_SCRIPT = "assets/javascripts/kcards-quiz.js"
+PROGRESS_PAGE = "progress.md"
+
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "footnotes", "tables", "md_in_html", "pymdownx.details")
 
 
@@ -40,6 +44,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.renderer: PageRenderer | None = None
         self.cards_by_src: dict[str, Card] = {}
         self.failed_src: dict[str, list[str]] = {}
+        self.quiz_errors: dict[str, list[str]] = {}
 
     # Run early so the superfences/mermaid config is in place before other plugins read it.
     @event_priority(50)
@@ -56,8 +61,9 @@ class CardsPlugin(BasePlugin[CardsConfig]):
                 f"knowledge-cards: the mermaid script '{script}' is not in the theme folders; "
                 "diagrams would not draw. Run `make site` (it fetches the pinned mermaid from the npm registry)."
             )
-        if script not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.insert(0, script)
+        for index, path in enumerate((script, QUIZ_SCRIPT)):
+            if path not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.insert(index, path)
         return config
 
     # After other plugins have added files, so every card is seen; before the nav is built.
@@ -66,12 +72,20 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        self.kb = kb = load_knowledge_base(Path(config.docs_dir), relative_to=root)
+        self.kb = kb = load_knowledge_base(
+            Path(config.docs_dir), relative_to=root, quizzes_dir=root / self.config.quizzes_dir
+        )
         for problem in kb.problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
         self.failed_src = {}
+        self.quiz_errors = {}
+        quizzes_dir = (root / self.config.quizzes_dir).resolve()
         for problem in kb.errors:
-            self.failed_src.setdefault(_src_of(problem.path, root, Path(config.docs_dir)), []).append(problem.format())
+            full = (root / problem.path).resolve()
+            if full.is_relative_to(quizzes_dir):
+                self.quiz_errors.setdefault(full.stem, []).append(problem.format())
+            else:
+                self.failed_src.setdefault(_src_of(problem.path, root, Path(config.docs_dir)), []).append(problem.format())
 
         # Our templates live in the theme folder for overriding, but are not site content.
         for file in [f for f in files if f.src_uri.startswith("kcards/") and f.src_uri.endswith(".j2")]:
@@ -84,13 +98,15 @@ class CardsPlugin(BasePlugin[CardsConfig]):
                 files.append(placeholder_files[node.slug])
         url_of = {slug: files.get_file_from_path(path).url for slug, path in src_path_of.items()}  # type: ignore[union-attr]
         env = make_environment([Path(d) / "kcards" for d in config.theme.dirs])
-        self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of)
+        self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of, kb.quizzes)
         self.cards_by_src = {card.path: card for card in kb.cards}
 
         for slug, file in placeholder_files.items():
             file.content_string = self.renderer.placeholder_markdown(slug)
         if self.config.home and files.get_file_from_path("index.md") is None:
             files.append(File.generated(config, "index.md", content=self.renderer.home_markdown("index.md", config.site_name)))
+        if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
+            files.append(File.generated(config, PROGRESS_PAGE, content=self.renderer.progress_markdown(PROGRESS_PAGE)))
         graph = json.dumps(kb.graph.as_json(url_of), indent=1, ensure_ascii=False, sort_keys=False)
         files.append(File.generated(config, self.config.graph_json, content=graph + "\n"))
         if not config.nav:
@@ -110,6 +126,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             return {title: [{title: graph.cards[slug].path}, *(entry(c) for c in children)]}
 
         nav: list[Any] = [{"Home": "index.md"}] if self.config.home else []
+        if self.config.progress_page:
+            nav.append({"My progress": PROGRESS_PAGE})
         return nav + [entry(slug) for slug in graph.roots()]
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -127,7 +145,11 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         page.meta["card_status"] = page.meta.pop("status", card.status.value)
         if card.summary:
             page.meta["description"] = html.escape(card.summary)  # Material prints it unescaped
-        return self.renderer.card_markdown(card)
+        markdown = self.renderer.card_markdown(card)
+        if card.slug in self.quiz_errors:
+            lines = "\n\n".join(f"    {md_text(line)}" for line in self.quiz_errors[card.slug])
+            markdown += f"\n\n!!! failure \"This card's quiz has errors\"\n{lines}\n"
+        return markdown
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         quizzes = Path(config.config_file_path).parent / self.config.quizzes_dir

@@ -42,6 +42,10 @@ class Code(enum.Enum):
     """Parents or prerequisites form a cycle."""
     LOOP = "loop"
     """The loop diagram names a stage it does not define."""
+    QUIZ = "quiz"
+    """A quiz question that cannot be asked as written (no right answer, too few items, ...)."""
+    QUIZ_ORPHAN = "quiz-orphan"
+    """A quiz file whose card does not exist."""
     SELF_LINK = "self-link"
     """A card names itself as parent or prerequisite."""
 

@@ -1,0 +1,42 @@
+"""Quiz text as inline Markdown that can never carry HTML or script.
+
+Text is HTML-escaped first, so `<script>` shows as text; Markdown then adds
+emphasis, code and links, and links keep only safe schemes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+from markupsafe import Markup
+
+# A link Markdown produced: `href="` value `"`; the value is checked for a safe scheme.
+_HREF = re.compile(r'href="([^"]*)"')
+# Schemes a quiz link may use; anything else (javascript:, data:, ...) is dropped.
+_SAFE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:]*$)", re.IGNORECASE)
+# The paragraph wrapper Markdown puts around one block of text.
+_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+
+
+class InlineMarkdown:
+    """Converts short texts; one instance per build, reset between texts."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=[])
+
+    def __call__(self, text: str, block: bool = False) -> Markup:
+        """HTML for one quiz text: inline Markdown only, no raw HTML, no unsafe links.
+
+        Inline texts are folded onto one line; `block` keeps paragraphs (model answers).
+        """
+        if not block:
+            text = " ".join(text.split())
+        escaped = html.escape(text, quote=False)
+        converted = self._md.reset().convert(escaped)
+        converted = _HREF.sub(lambda m: f'href="{m.group(1)}"' if _SAFE.match(html.unescape(m.group(1)).strip()) else 'href="#"', converted)
+        if block:
+            return Markup(converted)
+        match = _PARAGRAPH.match(converted.strip())
+        return Markup(match.group(1) if match else converted)
