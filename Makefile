@@ -9,6 +9,9 @@ BIN           := $(VENV)/bin
 MERMAID_VERSION := 11.12.0
 MERMAID_SHA512  := ZudVx73BwrMJfCFmSSJT84y6u5brEoV8DOItdHomNLz32uBjNrelm7mg95X7g+C6UoQH/W6mBLGDEDv73JdxBg==
 MERMAID_JS    := site_overrides/assets/vendor/mermaid.min.js
+AXE_VERSION   := 4.11.0
+AXE_SHA512    := ilYanEU8vxxBexpJd8cWM4ElSQq4QctCLKih0TSfjIfCQTeyH/6zVrmIJfLPrKTKJRbiG+cfnZbQIjAlJmF1jQ==
+AXE_JS        := tests/.vendor/axe.min.js
 HOST          ?= 127.0.0.1:8000
 
 .PHONY: site serve build test check lint clean chromium
@@ -21,16 +24,12 @@ $(BIN)/mkdocs: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-# The mermaid package tarball, checked against the pinned sha512, unpacked to the one file the site serves.
+# Pinned npm files, checked against their sha512 (see scripts/fetch-npm-file).
 $(MERMAID_JS):
-	@mkdir -p $(@D)
-	@tmp=$$(mktemp -d) && \
-	  (cd $$tmp && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null) && \
-	  got=$$(openssl dgst -sha512 -binary $$tmp/mermaid-$(MERMAID_VERSION).tgz | base64 -w0) && \
-	  if [ "$$got" != "$(MERMAID_SHA512)" ]; then echo "mermaid $(MERMAID_VERSION): checksum mismatch" >&2; rm -rf $$tmp; exit 1; fi && \
-	  tar -xzf $$tmp/mermaid-$(MERMAID_VERSION).tgz -C $$tmp package/dist/mermaid.min.js && \
-	  mv $$tmp/package/dist/mermaid.min.js $@ && rm -rf $$tmp && \
-	  echo "fetched mermaid $(MERMAID_VERSION) -> $@"
+	scripts/fetch-npm-file mermaid $(MERMAID_VERSION) $(MERMAID_SHA512) dist/mermaid.min.js $@
+
+$(AXE_JS):
+	scripts/fetch-npm-file axe-core $(AXE_VERSION) $(AXE_SHA512) axe.min.js $@
 
 serve: site
 	$(BIN)/mkdocs serve --livereload -a $(HOST)
@@ -44,7 +43,7 @@ check: site
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test: site chromium
+test: site chromium $(AXE_JS)
 	$(BIN)/pytest -q
 
 lint: site
@@ -52,4 +51,4 @@ lint: site
 	$(BIN)/mypy
 
 clean:
-	rm -rf site $(MERMAID_JS)
+	rm -rf site $(MERMAID_JS) $(AXE_JS)

@@ -147,6 +147,7 @@ class PageRenderer:
             explore=explore,
             any_unwritten=any(view.unwritten for view in explore),
             quiz=self.quiz_html(card.slug),
+            quiz_title=self.quizzes[card.slug].title if card.slug in self.quizzes else "",
             position=position.source(),
             related=related,
             backlinks=backlinks,
