@@ -146,7 +146,7 @@ class PageRenderer:
             body=body.strip("\n"),
             explore=explore,
             any_unwritten=any(view.unwritten for view in explore),
-            quiz=self.quiz_html(card.slug),
+            quiz=quiz_slot(card.slug) if card.slug in self.quizzes else "",
             quiz_title=self.quizzes[card.slug].title if card.slug in self.quizzes else "",
             position=position.source(),
             related=related,
@@ -207,6 +207,12 @@ class PageRenderer:
             card_count=len(self.graph.cards),
             placeholder_count=len(self.graph.placeholders),
         )
+
+
+def quiz_slot(slug: str) -> str:
+    """Where the quiz goes in a page's Markdown; filled in after search indexing, so that
+    the search index never holds the answers."""
+    return f'<div class="kc-quiz-slot" data-kc-quiz-slot="{slug}"></div>'
 
 
 def _insert_at_a_glance(body: str, section: str) -> str:

@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page
 from .config import CardsConfig
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Card
-from .pages import PageRenderer, make_environment, md_text
+from .pages import PageRenderer, make_environment, md_text, quiz_slot
 from .problems import Severity
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
@@ -150,6 +150,16 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             lines = "\n\n".join(f"    {md_text(line)}" for line in self.quiz_errors[card.slug])
             markdown += f"\n\n!!! failure \"This card's quiz has errors\"\n{lines}\n"
         return markdown
+
+    # After Material's search plugin has indexed the page: quiz answers stay out of the index.
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled or self.renderer is None:
+            return None
+        card = self.cards_by_src.get(page.file.src_uri)
+        if card is None or card.slug not in self.renderer.quizzes:
+            return None
+        return output.replace(quiz_slot(card.slug), self.renderer.quiz_html(card.slug), 1)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         quizzes = Path(config.config_file_path).parent / self.config.quizzes_dir
