@@ -92,9 +92,9 @@ def test_explore_table_shows_target_statuses(page, shipped_url: str) -> None:  #
     unwritten = table.locator("a", has_text="unit-economics")
     assert "kc-link--unwritten" not in (written.get_attribute("class") or "")
     assert "kc-link--unwritten" in (unwritten.get_attribute("class") or "")
-    style_written = written.evaluate("a => getComputedStyle(a).borderBottomStyle")
-    style_unwritten = unwritten.evaluate("a => getComputedStyle(a).borderBottomStyle")
-    assert (style_written, style_unwritten) == ("none", "dashed")
+    style_written = written.evaluate("a => getComputedStyle(a).textDecorationStyle")
+    style_unwritten = unwritten.evaluate("a => getComputedStyle(a).textDecorationStyle")
+    assert (style_written, style_unwritten) == ("solid", "dashed")
 
 
 def test_unit_economics_link_lands_on_its_placeholder(page, shipped_url: str) -> None:  # type: ignore[no-untyped-def]

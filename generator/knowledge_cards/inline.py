@@ -12,8 +12,8 @@ import re
 import markdown
 from markupsafe import Markup
 
-# A link Markdown produced: `href="` value `"`; the value is checked for a safe scheme.
-_HREF = re.compile(r'href="([^"]*)"')
+# A link Markdown produced: `<a href="` value `"` optional attributes `>` text `</a>`.
+_ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 # Schemes a quiz link may use; anything else (javascript:, data:, ...) is dropped.
 _SAFE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:]*$)", re.IGNORECASE)
 # The paragraph wrapper Markdown puts around one block of text.
@@ -35,7 +35,8 @@ class InlineMarkdown:
             text = " ".join(text.split())
         escaped = html.escape(text, quote=False)
         converted = self._md.reset().convert(escaped)
-        converted = _HREF.sub(lambda m: f'href="{m.group(1)}"' if _SAFE.match(html.unescape(m.group(1)).strip()) else 'href="#"', converted)
+        # An unsafe link (javascript:, data:, ...) keeps only its text.
+        converted = _ANCHOR.sub(lambda m: m.group(0) if _SAFE.match(html.unescape(m.group(1)).strip()) else m.group(2), converted)
         if block:
             return Markup(converted)
         match = _PARAGRAPH.match(converted.strip())

@@ -138,7 +138,7 @@
   };
 
   Question.prototype.check = function () {
-    if (this.answered) return;
+    if (this.answered || this.checkButton.getAttribute("aria-disabled") === "true") return;
     if (this.type === "order") return this.checkOrder();
     if (this.type === "reflect") return this.revealModel();
     var chosen = this.inputs().filter(function (input) { return input.checked; });
@@ -176,7 +176,8 @@
     this.element.classList.add(right ? "kc-q--right" : "kc-q--wrong");
     this.inputs().forEach(function (input) { input.disabled = true; });
     all(this.element, ".kc-order__moves button").forEach(function (button) { button.disabled = true; });
-    this.checkButton.disabled = true;
+    // aria-disabled, not disabled: the focused button keeps focus, so keyboard users go on from here.
+    this.checkButton.setAttribute("aria-disabled", "true");
     if (this.explain) {
       this.explain.hidden = false;
       message += " " + this.explain.innerHTML;
@@ -191,8 +192,7 @@
     this.element.classList.remove("kc-q--right", "kc-q--wrong");
     this.result.innerHTML = "";
     if (this.explain) this.explain.hidden = true;
-    this.checkButton.disabled = false;
-    this.checkButton.hidden = false;
+    this.checkButton.removeAttribute("aria-disabled");
     this.inputs().forEach(function (input) { input.disabled = false; input.checked = false; });
     all(this.element, ".kc-opt").forEach(function (option) {
       option.classList.remove("kc-opt--right", "kc-opt--wrong");
@@ -209,7 +209,7 @@
     if (this.type === "reflect") {
       this.element.querySelector(".kc-reflect__text").value = "";
       this.element.querySelector(".kc-reflect__model").hidden = true;
-      all(this.element, ".kc-reflect__marks button").forEach(function (button) { button.disabled = false; });
+      all(this.element, ".kc-reflect__marks button").forEach(function (button) { button.removeAttribute("aria-disabled"); });
     }
   };
 
@@ -303,7 +303,7 @@
     });
     this.revealModel = function () {
       model.hidden = false;
-      self.checkButton.disabled = true;
+      self.checkButton.setAttribute("aria-disabled", "true");
       say(self.result, "The model answer is shown below your answer. Did yours cover the same points?");
       model.querySelector(".kc-reflect__yes").focus();
     };
@@ -311,7 +311,7 @@
 
   Question.prototype.markReflect = function (gotIt) {
     if (this.answered) return;
-    all(this.element, ".kc-reflect__marks button").forEach(function (button) { button.disabled = true; });
+    all(this.element, ".kc-reflect__marks button").forEach(function (button) { button.setAttribute("aria-disabled", "true"); });
     this.finish(gotIt, gotIt ? "<strong>Marked as got it.</strong>" : "<strong>Marked as not yet.</strong> Read the card again and retry later.");
   };
 
