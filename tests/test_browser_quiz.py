@@ -265,10 +265,15 @@ def test_every_shipped_quiz_by_mouse(page, shipped_url: str, slug: str) -> None:
     assert page.locator("[data-kc-quiz-progress]").inner_text().startswith(f"Your best: 0 of {len(questions)} (0%).")
 
 
-def test_quiz_page_has_no_serious_axe_violations(page, shipped_url: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_quiz_page_has_no_serious_axe_violations(page, shipped_url: str, dark: bool) -> None:  # type: ignore[no-untyped-def]
+    page.emulate_media(color_scheme="dark" if dark else "light")
     quiz = open_quiz(page, shipped_url + VALUE_CHAIN)
-    for index, q in enumerate(quiz.locator(".kc-q").all()[:4]):
+    questions = quiz.locator(".kc-q").all()
+    for index, q in enumerate(questions[:4]):
         answer_by_mouse(q, right=index % 2 == 0)
+    questions[-1].locator("textarea").fill("draft")
+    questions[-1].locator(".kc-q__check").click()  # the model answer and its mark buttons are shown
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result if v["impact"] in ("serious", "critical")]
@@ -314,3 +319,40 @@ def test_injected_payloads_in_a_quiz_run_nothing(page, tiny_site) -> None:  # ty
         assert page.errors == []
     finally:
         stop()
+
+
+def test_quiz_without_javascript_lists_questions_with_answers_behind_a_click(browser, shipped_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(shipped_url + VALUE_CHAIN)
+        quiz = page.locator(".kc-quiz")
+        quiz.locator("details.quiz > summary").click()
+        legends = quiz.locator("legend").all_inner_texts()
+        assert len(legends) == 12 and legends[0].startswith("Question 1.")
+        assert quiz.locator(".kc-q__check").first.is_hidden()  # no dead buttons without the script
+        order = question(quiz, "order")
+        answer = order.locator(".kc-q__answer")
+        assert answer.locator("ol li").first.is_hidden()
+        answer.locator("summary").click()
+        assert answer.locator("ol li").all_inner_texts() == [
+            "Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service"
+        ]
+    finally:
+        context.close()
+
+
+def test_order_question_by_drag_and_drop(page, shipped_url: str) -> None:  # type: ignore[no-untyped-def]
+    quiz = open_quiz(page, shipped_url + VALUE_CHAIN)
+    order = question(quiz, "order")
+    count = order.locator(".kc-order__item").count()
+    for place in range(1, count + 1):
+        item = order.locator(f".kc-order__item[data-kc-position='{place}']")
+        if item.evaluate("li => [...li.parentNode.children].indexOf(li) + 1") != place:
+            target = order.locator(".kc-order__item").nth(place - 1)
+            item.drag_to(target, target_position={"x": 20, "y": 2})
+    assert order.locator(".kc-order__text").all_inner_texts() == [
+        "Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service"
+    ]
+    order.locator(".kc-q__check").click()
+    assert order.locator(".kc-q__result").inner_text().startswith("Correct.")

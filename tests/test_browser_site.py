@@ -148,3 +148,22 @@ def test_hostile_labels_draw_exactly_as_written(page, tiny_site) -> None:  # typ
         assert page.errors == []
     finally:
         stop()
+
+
+AXE = Path(__file__).resolve().parent / ".vendor" / "axe.min.js"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", VALUE_CHAIN, "unit-economics/", "progress/", "404.html"],
+    ids=["home", "card", "placeholder", "progress", "404"],
+)
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_no_serious_axe_violations(page, shipped_url: str, path: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
+    page.goto(shipped_url + path)
+    assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == scheme
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
