@@ -21,7 +21,9 @@ def card_url(slug: str) -> str:
     graph = json.loads((ROOT / "site" / "graph.json").read_text()) if (ROOT / "site" / "graph.json").exists() else None
     if graph:
         return next(node["url"] for node in graph["nodes"] if node["slug"] == slug)
-    return next(p.relative_to(ROOT / "cards").with_suffix("").as_posix() + "/" for p in (ROOT / "cards").rglob(f"{slug}.md"))
+    return next(
+        p.relative_to(ROOT / "cards").with_suffix("").as_posix() + "/" for p in (ROOT / "cards").rglob(f"{slug}.md")
+    )
 
 
 def open_quiz(page, url: str):  # type: ignore[no-untyped-def]
@@ -163,7 +165,14 @@ def test_order_question_by_keyboard_only(page, shipped_url: str) -> None:  # typ
     assert before != ["Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service"]
     answer_by_keyboard(page, order)
     assert order.locator(".kc-order__text").all_inner_texts() == [
-        "Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service"
+        "Sourcing",
+        "Catalogue",
+        "Marketing",
+        "Storefront",
+        "Order",
+        "Fulfilment",
+        "Delivery",
+        "Service",
     ]
     assert order.locator(".kc-q__result").inner_text().startswith("Correct.")
     assert "position" in order.locator(".kc-order__status").inner_text()
@@ -190,7 +199,10 @@ def test_progress_survives_reload_shows_on_my_progress_and_resets(page, shipped_
         answer_by_mouse(q, right=index != 0)
     assert quiz.locator(".kc-quiz__score").inner_text().startswith("You scored 11 of 12 (92%). Passed!")
     page.reload()
-    assert re.match(r"Your best: 11 of 12 \(92%\), passed\. Last attempt: 11 of 12 on ", page.locator("[data-kc-quiz-progress]").inner_text())
+    assert re.match(
+        r"Your best: 11 of 12 \(92%\), passed\. Last attempt: 11 of 12 on ",
+        page.locator("[data-kc-quiz-progress]").inner_text(),
+    )
     # Instant navigation to "My progress" (Material swaps the page without a reload).
     page.locator(".md-nav__link", has_text="My progress").first.click()
     page.wait_for_url("**/progress/")
@@ -198,12 +210,16 @@ def test_progress_survives_reload_shows_on_my_progress_and_resets(page, shipped_
     row.locator("[data-kc-state]", has_text="Passed").wait_for()
     assert row.locator("[data-kc-best]").inner_text() == "11 of 12 (92%)"
     assert page.locator("tr[data-kc-progress-slug='compliance'] [data-kc-state]").inner_text() == "Not started"
-    assert page.locator("[data-kc-progress-summary]").inner_text() == f"Quizzes taken: 1 of {len(QUIZ_SLUGS)}. Passed: 1."
+    assert (
+        page.locator("[data-kc-progress-summary]").inner_text() == f"Quizzes taken: 1 of {len(QUIZ_SLUGS)}. Passed: 1."
+    )
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("[data-kc-reset]").click()
     assert row.locator("[data-kc-state]").inner_text() == "Not started"
     page.reload()
-    assert page.locator("tr[data-kc-progress-slug='e-commerce-value-chain'] [data-kc-state]").inner_text() == "Not started"
+    assert (
+        page.locator("tr[data-kc-progress-slug='e-commerce-value-chain'] [data-kc-state]").inner_text() == "Not started"
+    )
     assert page.errors == []
 
 
@@ -247,7 +263,9 @@ def test_every_shipped_quiz_by_keyboard_alone(page, shipped_url: str, slug: str)
     assert questions
     for q in questions:
         answer_by_keyboard(page, q)
-        assert q.locator(".kc-q__result").inner_text().startswith(("Correct.", "Marked as got it.")), q.locator("legend").inner_text()
+        assert q.locator(".kc-q__result").inner_text().startswith(("Correct.", "Marked as got it.")), q.locator(
+            "legend"
+        ).inner_text()
     total = len(questions)
     assert quiz.locator(".kc-quiz__score").inner_text().startswith(f"You scored {total} of {total} (100%). Passed!")
     assert page.errors == []
@@ -276,7 +294,11 @@ def test_quiz_page_has_no_serious_axe_violations(page, shipped_url: str, dark: b
     questions[-1].locator(".kc-q__check").click()  # the model answer and its mark buttons are shown
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
@@ -299,7 +321,9 @@ questions:
 
 
 def test_injected_payloads_in_a_quiz_run_nothing(page, tiny_site) -> None:  # type: ignore[no-untyped-def]
-    result = tiny_site({"cards/evil.md": "---\ntitle: Evil\nsummary: s\n---\nBody\n", "quizzes/evil.yml": HOSTILE_QUIZ}, "--strict")
+    result = tiny_site(
+        {"cards/evil.md": "---\ntitle: Evil\nsummary: s\n---\nBody\n", "quizzes/evil.yml": HOSTILE_QUIZ}, "--strict"
+    )
     assert result.returncode == 0, result.output
     html = result.page("evil")
     assert re.search(r"<(script|img|iframe|svg|b)\b[^>]*pwned", html) is None  # payloads only as escaped text
@@ -336,7 +360,14 @@ def test_quiz_without_javascript_lists_questions_with_answers_behind_a_click(bro
         assert answer.locator("ol li").first.is_hidden()
         answer.locator("summary").click()
         assert answer.locator("ol li").all_inner_texts() == [
-            "Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service"
+            "Sourcing",
+            "Catalogue",
+            "Marketing",
+            "Storefront",
+            "Order",
+            "Fulfilment",
+            "Delivery",
+            "Service",
         ]
     finally:
         context.close()
@@ -352,7 +383,14 @@ def test_order_question_by_drag_and_drop(page, shipped_url: str) -> None:  # typ
             target = order.locator(".kc-order__item").nth(place - 1)
             item.drag_to(target, target_position={"x": 20, "y": 2})
     assert order.locator(".kc-order__text").all_inner_texts() == [
-        "Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service"
+        "Sourcing",
+        "Catalogue",
+        "Marketing",
+        "Storefront",
+        "Order",
+        "Fulfilment",
+        "Delivery",
+        "Service",
     ]
     order.locator(".kc-q__check").click()
     assert order.locator(".kc-q__result").inner_text().startswith("Correct.")

@@ -26,7 +26,9 @@ def free_port() -> int:
 
 @pytest.mark.parametrize("flags", [["--livereload"], []], ids=["make-serve", "plain-mkdocs-serve"])
 def test_edit_reaches_open_page(page, tmp_path: Path, flags: list[str]) -> None:  # type: ignore[no-untyped-def]
-    write_tree(tmp_path, {"mkdocs.yml": TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides"), "cards/live.md": CARD})
+    write_tree(
+        tmp_path, {"mkdocs.yml": TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides"), "cards/live.md": CARD}
+    )
     port = free_port()
     # `make serve` passes --livereload explicitly; plain `mkdocs serve` must reload too.
     server = subprocess.Popen(
@@ -48,7 +50,9 @@ def test_edit_reaches_open_page(page, tmp_path: Path, flags: list[str]) -> None:
         page.goto(url)
         assert "First version" in page.locator(".kc-summary").inner_text()
         (tmp_path / "cards" / "live.md").write_text(CARD.replace("First version", "Edited version"), encoding="utf-8")
-        page.wait_for_function("() => document.querySelector('.kc-summary')?.textContent.includes('Edited version')", timeout=20000)
+        page.wait_for_function(
+            "() => document.querySelector('.kc-summary')?.textContent.includes('Edited version')", timeout=20000
+        )
         # A broken edit shows its error on the page instead of killing the server.
         (tmp_path / "cards" / "live.md").write_text(CARD.replace("title: Live", "title: [Live"), encoding="utf-8")
         page.wait_for_function("() => document.body.textContent.includes('This card has errors')", timeout=20000)

@@ -37,10 +37,29 @@ def test_reference_card_diagrams_render_offline(page, shipped_url: str) -> None:
     assert all(d is not None for d in drawn)
     assert not any("Syntax error" in d["text"] for d in drawn)
     loop, position = drawn
-    for label in ("Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service", "feedback", "returns", "data"):
+    for label in (
+        "Sourcing",
+        "Catalogue",
+        "Marketing",
+        "Storefront",
+        "Order",
+        "Fulfilment",
+        "Delivery",
+        "Service",
+        "feedback",
+        "returns",
+        "data",
+    ):
         assert label in loop["text"]
     assert "../catalogue-management/" in loop["links"]
-    for title in ("E-Commerce", "E-Commerce Value Chain", "Business Models", "Catalogue Management", "Compliance", "E-Commerce Technology Stack"):
+    for title in (
+        "E-Commerce",
+        "E-Commerce Value Chain",
+        "Business Models",
+        "Catalogue Management",
+        "Compliance",
+        "E-Commerce Technology Stack",
+    ):
         assert title in position["text"]
     assert len(position["links"]) == 6
     external = [url for url in page.requests if not url.startswith("http://127.0.0.1:")]
@@ -81,7 +100,10 @@ def test_explore_table_shows_target_statuses(page, shipped_url: str) -> None:  #
     page.goto(shipped_url + VALUE_CHAIN)
     table = page.locator("h2#concepts-to-explore-next + div table, h2#concepts-to-explore-next + table").first
     rows = table.locator("tbody tr")
-    seen = {rows.nth(i).locator("td").nth(0).inner_text().strip(" ○"): rows.nth(i).locator("td").nth(2).inner_text() for i in range(rows.count())}
+    seen = {
+        rows.nth(i).locator("td").nth(0).inner_text().strip(" ○"): rows.nth(i).locator("td").nth(2).inner_text()
+        for i in range(rows.count())
+    }
     assert seen == {
         "catalogue-management": "complete",
         "e-commerce-technology-stack": "complete",
@@ -165,5 +187,7 @@ def test_no_serious_axe_violations(page, shipped_url: str, path: str, scheme: st
     assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == scheme
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []

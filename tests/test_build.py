@@ -69,7 +69,10 @@ def test_card_page_has_every_generated_section(tiny_site) -> None:  # type: igno
     assert [c[0] for c in cells] == ["unit-economics", "sourcing"]
     assert cells[0][-1] == "stub" and cells[1][-1] == "stub"
     # Unwritten links look different and lead to their pages.
-    assert re.search(r'<a class="kc-link kc-link--unwritten" href="../../unit-economics/" title="Not written yet">the economics</a>', html)
+    assert re.search(
+        r'<a class="kc-link kc-link--unwritten" href="../../unit-economics/" title="Not written yet">the economics</a>',
+        html,
+    )
     assert 'href="../../unit-economics/"' in html and 'href="../sourcing/"' in html
     # Diagrams are mermaid blocks for Material's loader.
     assert html.count('class="mermaid"') == 2
@@ -77,7 +80,9 @@ def test_card_page_has_every_generated_section(tiny_site) -> None:  # type: igno
 
 
 def test_placeholder_page_lists_linking_cards(tiny_site) -> None:  # type: ignore[no-untyped-def]
-    result = tiny_site({"cards/ops/chain.md": CHAIN, "cards/commerce.md": COMMERCE, "cards/ops/sourcing.md": SOURCING}, "--strict")
+    result = tiny_site(
+        {"cards/ops/chain.md": CHAIN, "cards/commerce.md": COMMERCE, "cards/ops/sourcing.md": SOURCING}, "--strict"
+    )
     html = result.page("unit-economics")
     assert "This card doesn" in html and "placeholder for future learning" in html
     assert '<a class="kc-link" href="../ops/chain/">Value Chain</a>' in html
@@ -87,7 +92,13 @@ def test_graph_json_is_published(tiny_site) -> None:  # type: ignore[no-untyped-
     result = tiny_site({"cards/ops/chain.md": CHAIN, "cards/commerce.md": COMMERCE, "cards/ops/sourcing.md": SOURCING})
     data = json.loads((result.site / "graph.json").read_text(encoding="utf-8"))
     nodes = {node["slug"]: node for node in data["nodes"]}
-    assert nodes["chain"] == {"slug": "chain", "title": "Value Chain", "status": "complete", "url": "ops/chain/", "tags": []}
+    assert nodes["chain"] == {
+        "slug": "chain",
+        "title": "Value Chain",
+        "status": "complete",
+        "url": "ops/chain/",
+        "tags": [],
+    }
     assert nodes["unit-economics"]["status"] == "placeholder" and nodes["unit-economics"]["url"] == "unit-economics/"
     assert {"source": "chain", "target": "commerce", "kind": "parent"} in data["edges"]
     assert {"source": "chain", "target": "sourcing", "kind": "loop"} in data["edges"]
@@ -155,7 +166,9 @@ def test_non_strict_build_shows_errors_on_the_card_page(tiny_site) -> None:  # t
 def test_unknown_key_is_a_warning_with_suggestion(tiny_site) -> None:  # type: ignore[no-untyped-def]
     result = tiny_site({"cards/a.md": "---\ntitle: A\nsummary: S\ntagz: [x]\n---\n"})
     assert result.returncode == 0
-    assert result.lines(": warning: ") == ["cards/a.md:4:1: warning: unknown key 'tagz' in front matter (did you mean 'tags'?); it is ignored"]
+    assert result.lines(": warning: ") == [
+        "cards/a.md:4:1: warning: unknown key 'tagz' in front matter (did you mean 'tags'?); it is ignored"
+    ]
 
 
 def test_shipped_site_builds_strictly(shipped_site: Path) -> None:

@@ -43,7 +43,14 @@ def test_relative_paths_and_urls() -> None:
 
 
 def card(slug: str, parent: str | None = None, **kw: object) -> Card:
-    return Card(slug=slug, path=f"{slug}.md", title=slug.title(), summary="s", parent=LinkEntry(parent) if parent else None, **kw)  # type: ignore[arg-type]
+    return Card(
+        slug=slug,
+        path=f"{slug}.md",
+        title=slug.title(),
+        summary="s",
+        parent=LinkEntry(parent) if parent else None,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def test_graph_children_backlinks_placeholders() -> None:
@@ -61,7 +68,9 @@ def test_graph_children_backlinks_placeholders() -> None:
     assert graph.node("missing").title == "Missing" and graph.node("missing").status is Status.PLACEHOLDER
     assert graph.roots() == ["root"]
     data = graph.as_json({"root": "root/", "a": "a/", "b": "b/", "missing": "missing/"})
-    assert {"slug": "missing", "title": "Missing", "status": "placeholder", "url": "missing/", "tags": []} in data["nodes"]
+    assert {"slug": "missing", "title": "Missing", "status": "placeholder", "url": "missing/", "tags": []} in data[
+        "nodes"
+    ]
     assert {"source": "b", "target": "missing", "kind": "explore"} in data["edges"]
 
 
@@ -123,7 +132,7 @@ def test_md_text_makes_markup_inert() -> None:
 
 
 def test_callouts_get_titles_outside_code() -> None:
-    source = "!!! plain\n    text\n??? analogy\n```\n!!! rule\n```\n!!! rule \"Custom\""
+    source = '!!! plain\n    text\n??? analogy\n```\n!!! rule\n```\n!!! rule "Custom"'
     assert expand_callouts(source).splitlines() == [
         '!!! plain "In plain terms"',
         "    text",

@@ -84,7 +84,10 @@ def test_full_card_loads(tmp_path: Path) -> None:
     assert card.slug == "chain" and card.path == "area/chain.md"
     assert card.status is Status.DRAFT
     assert card.parent and card.parent.slug == "commerce"
-    assert [(e.slug, e.description) for e in card.explore] == [("unit-economics", "Whether sales pay"), ("commerce", "")]
+    assert [(e.slug, e.description) for e in card.explore] == [
+        ("unit-economics", "Whether sales pay"),
+        ("commerce", ""),
+    ]
     assert card.loop and [s.slug for s in card.loop.stages] == ["sourcing", None]
     assert card.loop.direction == "TD" and card.loop.highlight == ("Service",)
     assert card.sources[0].year == "1985"
@@ -97,7 +100,9 @@ def test_full_card_loads(tmp_path: Path) -> None:
     [
         (
             {"a.md": "---\ntitle: [unclosed\n---\n"},
-            ["cards/a.md:2:1: error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'"],
+            [
+                "cards/a.md:2:1: error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'"
+            ],
         ),
         (
             {"a.md": "---\n- just\n- a list\n---\n"},
@@ -121,7 +126,9 @@ def test_full_card_loads(tmp_path: Path) -> None:
         ),
         (
             {"a.md": GOOD, "sub/a.md": GOOD},
-            ["cards/sub/a.md:1:1: error: duplicate slug 'a': cards/a.md already uses it; slugs are unique across all folders"],
+            [
+                "cards/sub/a.md:1:1: error: duplicate slug 'a': cards/a.md already uses it; slugs are unique across all folders"
+            ],
         ),
         (
             {"Bad Name.md": GOOD},
@@ -159,7 +166,9 @@ def test_full_card_loads(tmp_path: Path) -> None:
                 "b.md": "---\ntitle: B\nsummary: S\nprerequisites: [c]\n---\n",
                 "c.md": "---\ntitle: C\nsummary: S\nprerequisites:\n  - a\n---\n",
             },
-            ["cards/a.md:4:1: error: prerequisite cycle: a -> b -> c -> a; prerequisites must not lead back to the card"],
+            [
+                "cards/a.md:4:1: error: prerequisite cycle: a -> b -> c -> a; prerequisites must not lead back to the card"
+            ],
         ),
         (
             {
@@ -175,7 +184,9 @@ def test_full_card_loads(tmp_path: Path) -> None:
         ({"a.md": ""}, ["cards/a.md:1:1: error: the card file is empty; it needs front matter with at least a title"]),
         (
             {"a.md": "---\ntitle: A\nsummary: S\n"},
-            ["cards/a.md:1:1: error: front matter opened with '---' on line 1 is never closed: add a line '---' after it"],
+            [
+                "cards/a.md:1:1: error: front matter opened with '---' on line 1 is never closed: add a line '---' after it"
+            ],
         ),
         (
             {"a.md": "---\ntitle: A\nsummary: S\ntitle: B\n---\n"},

@@ -58,9 +58,15 @@ def test_full_quiz_loads(tmp_path: Path) -> None:
     assert [q.type for q in quiz.questions] == ["single", "multiple", "true_false", "order", "reflect"]
     single, multiple, true_false, order, reflect = quiz.questions
     assert single.hint == "Think of suppliers." and single.explain == "Products enter at sourcing."
-    assert [(o.text, o.correct, o.feedback) for o in single.options] == [("Sourcing", True, "Right"), ("Service", False, "It closes the loop")]
+    assert [(o.text, o.correct, o.feedback) for o in single.options] == [
+        ("Sourcing", True, "Right"),
+        ("Service", False, "It closes the loop"),
+    ]
     assert [o.correct for o in multiple.options] == [True, True, False]
-    assert [(o.text, o.correct, o.feedback) for o in true_false.options] == [("True", False, "Not quite"), ("False", True, "Right")]
+    assert [(o.text, o.correct, o.feedback) for o in true_false.options] == [
+        ("True", False, "Not quite"),
+        ("False", True, "Right"),
+    ]
     assert order.items == ("One", "Two", "Three")
     assert reflect.model_answer == "Because returns feed back."
     assert single.line == 4 and reflect.line == 24
@@ -71,7 +77,9 @@ def test_full_quiz_loads(tmp_path: Path) -> None:
     [
         (
             "questions:\n  - type: singel\n    prompt: P\n",
-            ["quizzes/chain.yml:2:1: error: question type 'singel' is not one of single, multiple, true_false, order, reflect (did you mean 'single'?)"],
+            [
+                "quizzes/chain.yml:2:1: error: question type 'singel' is not one of single, multiple, true_false, order, reflect (did you mean 'single'?)"
+            ],
         ),
         (
             "questions:\n  - type: single\n    prompt: P\n    options: [A, B]\n",
@@ -79,7 +87,9 @@ def test_full_quiz_loads(tmp_path: Path) -> None:
         ),
         (
             "questions:\n  - type: single\n    prompt: P\n    options:\n      - {text: A, correct: true}\n      - {text: B, correct: true}\n",
-            ["quizzes/chain.yml:4:1: error: a single question has exactly one right option, but 2 are marked correct; use type: multiple"],
+            [
+                "quizzes/chain.yml:4:1: error: a single question has exactly one right option, but 2 are marked correct; use type: multiple"
+            ],
         ),
         (
             "questions:\n  - type: order\n    prompt: P\n    items: [Only]\n",
@@ -95,13 +105,20 @@ def test_full_quiz_loads(tmp_path: Path) -> None:
         ),
         (
             "questions:\n  - type: reflect\n    prompt: P\n    answer: x\n    explian: y\n",
-            ["quizzes/chain.yml:5:1: warning: unknown key 'explian' in a reflect question (did you mean 'explain'?); it is ignored"],
+            [
+                "quizzes/chain.yml:5:1: warning: unknown key 'explian' in a reflect question (did you mean 'explain'?); it is ignored"
+            ],
         ),
         (
             "questions:\n  - type: true_false\n    prompt: P\n    answer: maybe\n",
             ["quizzes/chain.yml:4:1: error: a true_false question needs 'answer: true' or 'answer: false'"],
         ),
-        ("questions: [\n", ["quizzes/chain.yml:2:1: error: invalid YAML: while parsing a flow node, expected the node content, but found '<stream end>'"]),
+        (
+            "questions: [\n",
+            [
+                "quizzes/chain.yml:2:1: error: invalid YAML: while parsing a flow node, expected the node content, but found '<stream end>'"
+            ],
+        ),
         ("- a list\n", ["quizzes/chain.yml:1:1: error: a quiz must be a mapping with 'questions:' (a list)"]),
         ("questions: []\n", ["quizzes/chain.yml:1:1: error: 'questions:' must be a non-empty list of questions"]),
         (
@@ -115,7 +132,10 @@ def test_quiz_problems_are_exact(tmp_path: Path, quiz: str, expected: list[str])
 
 
 def test_quiz_without_card_is_an_error(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"cards/chain.md": CARD, "quizzes/chian.yml": "questions:\n  - {type: reflect, prompt: P, answer: A}\n"})
+    write_tree(
+        tmp_path,
+        {"cards/chain.md": CARD, "quizzes/chian.yml": "questions:\n  - {type: reflect, prompt: P, answer: A}\n"},
+    )
     kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path, quizzes_dir=tmp_path / "quizzes")
     assert [p.format() for p in kb.problems] == [
         "quizzes/chian.yml:1:1: error: quiz for 'chian', but no card has that slug (did you mean 'chain'?); name the file after its card"
@@ -124,7 +144,10 @@ def test_quiz_without_card_is_an_error(tmp_path: Path) -> None:
 
 def test_all_quiz_problems_in_one_run(tmp_path: Path) -> None:
     quiz = "questions:\n  - type: order\n    prompt: P\n    items: [A]\n  - type: single\n    prompt: Q\n    options: [A, B]\n"
-    assert [line.split(": error")[0] for line in quiz_problems(tmp_path, quiz)] == ["quizzes/chain.yml:4:1", "quizzes/chain.yml:7:1"]
+    assert [line.split(": error")[0] for line in quiz_problems(tmp_path, quiz)] == [
+        "quizzes/chain.yml:4:1",
+        "quizzes/chain.yml:7:1",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -157,9 +180,32 @@ def test_shipped_quizzes_are_valid() -> None:
     types = [q.type for q in chain.questions]
     assert types.count("reflect") >= 5 and "order" in types and "single" in types and "multiple" in types
     order = next(q for q in chain.questions if q.type == "order")
-    assert order.items == ("Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service")
+    assert order.items == (
+        "Sourcing",
+        "Catalogue",
+        "Marketing",
+        "Storefront",
+        "Order",
+        "Fulfilment",
+        "Delivery",
+        "Service",
+    )
     for quiz in kb.quizzes.values():
         for question in quiz.questions:
             for option in question.options:
                 if not option.correct and question.type != "true_false":
                     assert option.feedback, f"{quiz.slug}: wrong option '{option.text}' has no feedback"
+
+
+def test_second_quiz_for_a_card_is_an_error(tmp_path: Path) -> None:
+    quiz = "questions:\n  - {type: reflect, prompt: P, answer: A}\n"
+    write_tree(tmp_path, {"cards/chain.md": CARD, "quizzes/chain.yml": quiz, "quizzes/more/chain.yaml": quiz})
+    kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path, quizzes_dir=tmp_path / "quizzes")
+    assert [p.format() for p in kb.problems] == [
+        "quizzes/more/chain.yaml:1:1: error: a second quiz for 'chain': quizzes/chain.yml is its quiz already"
+    ]
+
+
+def test_a_stub_card_may_have_a_quiz(tmp_path: Path) -> None:
+    quiz = "questions:\n  - {type: reflect, prompt: P, answer: A}\n"
+    assert quiz_problems(tmp_path, quiz, card="---\ntitle: Chain\nstatus: stub\n---\n") == []

@@ -10,26 +10,20 @@ from pathlib import Path
 
 from .knowledge_base import load_knowledge_base
 from .problems import Severity
-
-
-def _cards_dir(project: Path) -> Path:
-    """The cards folder: mkdocs.yml's docs_dir when it says so, else `cards/`."""
-    config = project / "mkdocs.yml"
-    if config.is_file():
-        for line in config.read_text(encoding="utf-8", errors="replace").splitlines():
-            if line.startswith("docs_dir:"):
-                return project / line.split(":", 1)[1].strip().strip("'\"")
-    return project / "cards"
+from .project import find_project
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every card without building HTML; exit 1 on any error (or warning with --strict)."""
-    project = Path(args.project)
-    cards_dir = Path(args.cards) if args.cards else _cards_dir(project)
+    project = find_project(Path(args.project))
+    cards_dir = Path(args.cards) if args.cards else project.cards_dir
     if not cards_dir.is_dir():
-        print(f"kcards: error: no cards folder at {cards_dir}", file=sys.stderr)
+        print(
+            f"kcards: error: no cards folder at {cards_dir} (run kcards in the project folder, or pass --project)",
+            file=sys.stderr,
+        )
         return 2
-    kb = load_knowledge_base(cards_dir, quizzes_dir=project / "quizzes")
+    kb = load_knowledge_base(cards_dir, quizzes_dir=project.quizzes_dir)
     errors = len(kb.errors)
     warnings = len(kb.warnings)
     if args.format == "json":

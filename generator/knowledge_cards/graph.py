@@ -86,7 +86,10 @@ class KnowledgeGraph:
             if slug not in self.cards
         }
         nodes.update(
-            {card.slug: Node(card.slug, card.title, card.status, card.summary, card.tags, card.path) for card in self.cards.values()}
+            {
+                card.slug: Node(card.slug, card.title, card.status, card.summary, card.tags, card.path)
+                for card in self.cards.values()
+            }
         )
         edges: list[Edge] = []
         seen: set[tuple[str, str, str]] = set()
@@ -98,7 +101,9 @@ class KnowledgeGraph:
                 seen.add(key)
                 edges.append(edge)
                 if edge.target not in nodes:
-                    nodes[edge.target] = Node(edge.target, placeholder_title(edge.target), Status.PLACEHOLDER, path=f"{edge.target}.md")
+                    nodes[edge.target] = Node(
+                        edge.target, placeholder_title(edge.target), Status.PLACEHOLDER, path=f"{edge.target}.md"
+                    )
         self.nodes: dict[str, Node] = dict(sorted(nodes.items()))
         self.edges: tuple[Edge, ...] = tuple(edges)
         children: dict[str, list[str]] = defaultdict(list)
@@ -161,8 +166,10 @@ class KnowledgeGraph:
                     start = written.index(first)
                     ordered = written[start:-1] + written[:start] + [first]
                     card = self.cards[first]
-                    line = card.parent.line if kind == EdgeKind.PARENT and card.parent else next(
-                        (entry.line for entry in card.prerequisites if entry.slug == ordered[1]), 1
+                    line = (
+                        card.parent.line
+                        if kind == EdgeKind.PARENT and card.parent
+                        else next((entry.line for entry in card.prerequisites if entry.slug == ordered[1]), 1)
                     )
                     problems.append(
                         error(

@@ -36,7 +36,9 @@ class InlineMarkdown:
         escaped = html.escape(text, quote=False)
         converted = self._md.reset().convert(escaped)
         # An unsafe link (javascript:, data:, ...) keeps only its text.
-        converted = _ANCHOR.sub(lambda m: m.group(0) if _SAFE.match(html.unescape(m.group(1)).strip()) else m.group(2), converted)
+        converted = _ANCHOR.sub(
+            lambda m: m.group(0) if _SAFE.match(html.unescape(m.group(1)).strip()) else m.group(2), converted
+        )
         if block:
             return Markup(converted)
         match = _PARAGRAPH.match(converted.strip())

@@ -9,8 +9,8 @@ from pathlib import Path
 from .graph import KnowledgeGraph
 from .load import card_files, parse_card, read_text
 from .model import Card, is_slug
-from .quiz import Quiz, load_quiz, quiz_files
 from .problems import Code, Problem, Severity, error, sort_key
+from .quiz import Quiz, load_quiz, quiz_files
 from .validate import validate_card
 
 
@@ -45,7 +45,9 @@ def display_path(file: Path, relative_to: Path | None) -> str:
         return file.as_posix()
 
 
-def load_knowledge_base(cards_dir: Path, relative_to: Path | None = None, quizzes_dir: Path | None = None) -> KnowledgeBase:
+def load_knowledge_base(
+    cards_dir: Path, relative_to: Path | None = None, quizzes_dir: Path | None = None
+) -> KnowledgeBase:
     """Read every card (and quiz), validate them and build the graph; never raises on bad input."""
     cards_dir = cards_dir.resolve()
     problems: list[Problem] = []
@@ -89,9 +91,22 @@ def load_knowledge_base(cards_dir: Path, relative_to: Path | None = None, quizze
     graph = KnowledgeGraph(cards, {slug: path for slug, path in broken.items() if slug not in first_seen})
     problems += graph.cycles(display_paths)
     quizzes: dict[str, Quiz] = {}
-    written = frozenset(card.slug for card in cards if not card.status.is_unwritten) | frozenset(broken)
+    card_slugs = frozenset(first_seen) | frozenset(broken)
+    quiz_seen: dict[str, str] = {}
     for file in quiz_files(quizzes_dir) if quizzes_dir else []:
-        quiz, quiz_problems = load_quiz(file, display_path(file, relative_to), written)
+        shown = display_path(file, relative_to)
+        if file.stem in quiz_seen:
+            problems.append(
+                error(
+                    shown,
+                    1,
+                    Code.DUPLICATE_SLUG,
+                    f"a second quiz for '{file.stem}': {quiz_seen[file.stem]} is its quiz already",
+                )
+            )
+            continue
+        quiz_seen[file.stem] = shown
+        quiz, quiz_problems = load_quiz(file, shown, card_slugs)
         problems += quiz_problems
         if quiz is not None and quiz.slug in graph.cards:
             quizzes[quiz.slug] = quiz

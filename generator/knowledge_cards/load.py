@@ -31,7 +31,9 @@ def read_text(file: Path, display: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, [
-            error(display, line, Code.DECODE, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8")
+            error(
+                display, line, Code.DECODE, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+            )
         ]
     return text.replace("\r\n", "\n"), []
 
@@ -39,11 +41,18 @@ def read_text(file: Path, display: str) -> tuple[str | None, list[Problem]]:
 def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list[Problem]]:
     """Split and parse one card's text; problems instead of exceptions."""
     if not text.strip():
-        return None, [error(display, 1, Code.EMPTY, "the card file is empty; it needs front matter with at least a title")]
+        return None, [
+            error(display, 1, Code.EMPTY, "the card file is empty; it needs front matter with at least a title")
+        ]
     split = split_front_matter(text)
     if split.unclosed:
         return None, [
-            error(display, 1, Code.NO_FRONT_MATTER, "front matter opened with '---' on line 1 is never closed: add a line '---' after it")
+            error(
+                display,
+                1,
+                Code.NO_FRONT_MATTER,
+                "front matter opened with '---' on line 1 is never closed: add a line '---' after it",
+            )
         ]
     if split.yaml_text is None:
         return None, [
@@ -61,7 +70,12 @@ def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list
     if not isinstance(meta.data, dict):
         kind = "empty" if meta.data is None else f"a {_yaml_kind(meta.data)}"
         return None, [
-            error(display, split.yaml_line, Code.NOT_MAPPING, f"front matter must be a mapping of keys to values, not {kind}")
+            error(
+                display,
+                split.yaml_line,
+                Code.NOT_MAPPING,
+                f"front matter must be a mapping of keys to values, not {kind}",
+            )
         ]
     return RawCard(path, display, meta, split.body, split.body_line), []
 

@@ -85,8 +85,10 @@ def loop_flowchart(loop: Loop, href_of: Callable[[str], str | None], is_unwritte
             classes.append("highlight")
         if stage.slug and is_unwritten(stage.slug):
             classes.append("placeholder")
-        nodes.append(DiagramNode(ids[stage.label], stage.label, href_of(stage.slug) if stage.slug else None, tuple(classes)))
-    edges = [DiagramEdge(ids[a.label], ids[b.label]) for a, b in zip(loop.stages, loop.stages[1:])]
+        nodes.append(
+            DiagramNode(ids[stage.label], stage.label, href_of(stage.slug) if stage.slug else None, tuple(classes))
+        )
+    edges = [DiagramEdge(ids[a.label], ids[b.label]) for a, b in zip(loop.stages, loop.stages[1:], strict=False)]
     edges += [DiagramEdge(ids[f.source], ids[f.target], f.label, dashed=True) for f in loop.feedback]
     return Flowchart(
         loop.direction,
@@ -105,7 +107,7 @@ def position_flowchart(
     href_of: Callable[[str], str | None],
     is_unwritten: Callable[[str], bool],
 ) -> Flowchart:
-    """"Where this concept fits": the parent, this card highlighted, its siblings and children."""
+    """ "Where this concept fits": the parent, this card highlighted, its siblings and children."""
     ids: dict[str, str] = {}
 
     def node(slug: str, *classes: str) -> DiagramNode:

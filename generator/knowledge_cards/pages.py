@@ -164,7 +164,7 @@ class PageRenderer:
         return "\n".join(line.strip() for line in html.splitlines() if line.strip())
 
     def progress_markdown(self, page_path: str) -> str:
-        """"My progress": every card that has a quiz, for quiz.js to fill in."""
+        """ "My progress": every card that has a quiz, for quiz.js to fill in."""
         rows = [
             {
                 "slug": slug,
@@ -180,7 +180,9 @@ class PageRenderer:
     def placeholder_markdown(self, slug: str) -> str:
         """The page of a card nobody has written yet: what it is and who links to it."""
         node = self.graph.node(slug)
-        backlinks = [self._link(slug, source, text=self.graph.node(source).title) for source in self.graph.linking_to(slug)]
+        backlinks = [
+            self._link(slug, source, text=self.graph.node(source).title) for source in self.graph.linking_to(slug)
+        ]
         return self.env.get_template("placeholder.md.j2").render(node=node, backlinks=backlinks)
 
     def home_markdown(self, home_path: str, site_name: str) -> str:

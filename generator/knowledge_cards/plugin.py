@@ -85,7 +85,9 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             if full.is_relative_to(quizzes_dir):
                 self.quiz_errors.setdefault(full.stem, []).append(problem.format())
             else:
-                self.failed_src.setdefault(_src_of(problem.path, root, Path(config.docs_dir)), []).append(problem.format())
+                self.failed_src.setdefault(_src_of(problem.path, root, Path(config.docs_dir)), []).append(
+                    problem.format()
+                )
 
         # Our templates live in the theme folder for overriding, but are not site content.
         for file in [f for f in files if f.src_uri.startswith("kcards/") and f.src_uri.endswith(".j2")]:
@@ -94,7 +96,9 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         placeholder_files: dict[str, File] = {}
         for node in kb.graph.placeholders:
             if files.get_file_from_path(node.path) is None:
-                placeholder_files[node.slug] = File.generated(config, node.path, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+                placeholder_files[node.slug] = File.generated(
+                    config, node.path, content="", inclusion=InclusionLevel.NOT_IN_NAV
+                )
                 files.append(placeholder_files[node.slug])
         url_of = {slug: files.get_file_from_path(path).url for slug, path in src_path_of.items()}  # type: ignore[union-attr]
         env = make_environment([Path(d) / "kcards" for d in config.theme.dirs])
@@ -104,7 +108,9 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         for slug, file in placeholder_files.items():
             file.content_string = self.renderer.placeholder_markdown(slug)
         if self.config.home and files.get_file_from_path("index.md") is None:
-            files.append(File.generated(config, "index.md", content=self.renderer.home_markdown("index.md", config.site_name)))
+            files.append(
+                File.generated(config, "index.md", content=self.renderer.home_markdown("index.md", config.site_name))
+            )
         if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
             files.append(File.generated(config, PROGRESS_PAGE, content=self.renderer.progress_markdown(PROGRESS_PAGE)))
         graph = json.dumps(kb.graph.as_json(url_of), indent=1, ensure_ascii=False, sort_keys=False)
@@ -136,7 +142,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         src = page.file.src_uri
         if src in self.failed_src:
             lines = "\n\n".join(f"    {md_text(line)}" for line in self.failed_src[src])
-            return f"# This card has errors\n\n!!! failure \"Fix these problems in {src}\"\n{lines}\n"
+            return f'# This card has errors\n\n!!! failure "Fix these problems in {src}"\n{lines}\n'
         card = self.cards_by_src.get(src)
         if card is None:
             return None
@@ -148,7 +154,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         markdown = self.renderer.card_markdown(card)
         if card.slug in self.quiz_errors:
             lines = "\n\n".join(f"    {md_text(line)}" for line in self.quiz_errors[card.slug])
-            markdown += f"\n\n!!! failure \"This card's quiz has errors\"\n{lines}\n"
+            markdown += f'\n\n!!! failure "This card\'s quiz has errors"\n{lines}\n'
         return markdown
 
     # After Material's search plugin has indexed the page: quiz answers stay out of the index.

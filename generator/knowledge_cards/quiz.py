@@ -98,7 +98,9 @@ def load_quiz(file: Path, display: str, card_slugs: set[str] | frozenset[str]) -
     if text is None:
         return None, problems
     if not is_slug(slug):
-        return None, [error(display, 1, Code.INVALID_SLUG, f"quiz file name '{file.name}' must be <card slug>.yml ({SLUG_HINT})")]
+        return None, [
+            error(display, 1, Code.INVALID_SLUG, f"quiz file name '{file.name}' must be <card slug>.yml ({SLUG_HINT})")
+        ]
     if not text.strip():
         return None, [error(display, 1, Code.EMPTY, "the quiz file is empty; it needs 'questions:'")]
     try:
@@ -118,12 +120,16 @@ def load_quiz(file: Path, display: str, card_slugs: set[str] | frozenset[str]) -
     check.unknown(data, QUIZ_KEYS, "the quiz")
     for key_path, line in located.duplicates:
         name = ".".join(str(part) for part in key_path)
-        check.problems.append(warning(display, line, Code.DUPLICATE_KEY, f"key '{name}' is written twice; only this later value is used"))
+        check.problems.append(
+            warning(display, line, Code.DUPLICATE_KEY, f"key '{name}' is written twice; only this later value is used")
+        )
     pass_mark = DEFAULT_PASS_MARK
     if "pass_mark" in data:
         value = data["pass_mark"]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-            check.error(f"pass_mark must be a percentage from 0 to 100, not '{value}'", "pass_mark", code=Code.BAD_VALUE)
+            check.error(
+                f"pass_mark must be a percentage from 0 to 100, not '{value}'", "pass_mark", code=Code.BAD_VALUE
+            )
         else:
             pass_mark = round(value)
     raw_questions = data.get("questions")
@@ -226,7 +232,9 @@ def _question(check: _QuizChecker, raw: Any, index: int) -> Question | None:
 
 def _options(check: _QuizChecker, raw: Any, where: tuple[Any, ...]) -> tuple[Option, ...] | None:
     if not isinstance(raw, list) or len(raw) < 2:
-        check.error("'options:' must list at least two options, each {text: ..., correct: true|false}", *where, "options")
+        check.error(
+            "'options:' must list at least two options, each {text: ..., correct: true|false}", *where, "options"
+        )
         return None
     options = []
     seen: set[str] = set()

@@ -65,7 +65,17 @@ def quiz_view(quiz: Quiz) -> list[QuestionView]:
                 prompt=inline(question.prompt),
                 hint=inline(question.hint),
                 explain=inline(question.explain),
-                options=tuple(OptionView(inline(o.text), o.correct, inline(o.feedback)) for o in question.options),
+                options=tuple(
+                    OptionView(inline(o.text), o.correct, inline(o.feedback))
+                    for o in (
+                        question.options
+                        if question.type == "true_false"
+                        else [
+                            question.options[i]
+                            for i in stable_shuffle(len(question.options), f"{quiz.slug}:{number}:options")
+                        ]
+                    )
+                ),
                 items=items,
                 shuffled=shuffled,
                 model_answer=inline(question.model_answer, block=True),

@@ -132,20 +132,32 @@ def _describe(value: Any) -> str:
     return str(value)
 
 
-def validate_card(raw: RawCard, exists: Callable[[str], bool] = lambda path: False) -> tuple[Card | None, list[Problem]]:
+def validate_card(
+    raw: RawCard, exists: Callable[[str], bool] = lambda path: False
+) -> tuple[Card | None, list[Problem]]:
     """Check one card's front matter and body links; `exists` tells which relative files exist."""
     check = _Checker(raw)
     meta: dict[Any, Any] = raw.meta.data
     slug = posixpath.basename(raw.path)[: -len(".md")]
     if not is_slug(slug):
         check.problems.append(
-            error(raw.display_path, 1, Code.INVALID_SLUG, f"file name '{slug}.md' is not a valid slug ({SLUG_HINT}); rename the file")
+            error(
+                raw.display_path,
+                1,
+                Code.INVALID_SLUG,
+                f"file name '{slug}.md' is not a valid slug ({SLUG_HINT}); rename the file",
+            )
         )
     check.unknown_keys(meta, CARD_KEYS, "front matter")
     for key_path, line in raw.meta.duplicates:
         name = ".".join(str(part) for part in key_path)
         check.problems.append(
-            warning(raw.display_path, line, Code.DUPLICATE_KEY, f"key '{name}' is written twice; only this later value is used")
+            warning(
+                raw.display_path,
+                line,
+                Code.DUPLICATE_KEY,
+                f"key '{name}' is written twice; only this later value is used",
+            )
         )
 
     status = Status.COMPLETE
@@ -175,7 +187,12 @@ def validate_card(raw: RawCard, exists: Callable[[str], bool] = lambda path: Fal
             check.error(Code.MISSING_KEY, "summary must not be empty (only a stub card may leave it out)", "summary")
         else:
             check.problems.append(
-                error(raw.display_path, 1, Code.MISSING_KEY, "missing required key 'summary' (only a stub card may leave it out)")
+                error(
+                    raw.display_path,
+                    1,
+                    Code.MISSING_KEY,
+                    "missing required key 'summary' (only a stub card may leave it out)",
+                )
             )
 
     parent = None
@@ -189,7 +206,12 @@ def validate_card(raw: RawCard, exists: Callable[[str], bool] = lambda path: Fal
     for entry in prerequisites:
         if entry.slug == slug:
             check.problems.append(
-                error(raw.display_path, entry.line, Code.SELF_LINK, f"prerequisites: a card cannot be its own prerequisite ('{slug}')")
+                error(
+                    raw.display_path,
+                    entry.line,
+                    Code.SELF_LINK,
+                    f"prerequisites: a card cannot be its own prerequisite ('{slug}')",
+                )
             )
     prerequisites = tuple(entry for entry in prerequisites if entry.slug != slug)
     explore = check.described_list("explore")
@@ -207,7 +229,9 @@ def validate_card(raw: RawCard, exists: Callable[[str], bool] = lambda path: Fal
     sources = _sources(check, meta.get("sources")) if meta.get("sources") is not None else ()
 
     body_links = []
-    for link in find_links(raw.body, lambda target: exists(posixpath.normpath(posixpath.join(posixpath.dirname(raw.path), target)))):
+    for link in find_links(
+        raw.body, lambda target: exists(posixpath.normpath(posixpath.join(posixpath.dirname(raw.path), target)))
+    ):
         line = raw.body_line + link.line - 1
         if not link.valid:
             shown = f"[[{link.target}]]" if link.form == "wiki" else f"({link.target})"
@@ -259,7 +283,9 @@ def _loop(check: _Checker, value: Any) -> Loop | None:
         direction = "LR"
     raw_stages = value.get("stages")
     if not isinstance(raw_stages, list) or not raw_stages:
-        check.error(Code.BAD_VALUE, "loop.stages must be a non-empty list of 'Label' or 'Label: slug'", "loop", "stages")
+        check.error(
+            Code.BAD_VALUE, "loop.stages must be a non-empty list of 'Label' or 'Label: slug'", "loop", "stages"
+        )
         return None
     stages: list[LoopStage] = []
     for index, item in enumerate(raw_stages):
@@ -285,15 +311,25 @@ def _loop(check: _Checker, value: Any) -> Loop | None:
             check.error(Code.BAD_VALUE, "loop.stages: each stage is 'Label' or 'Label: slug'", "loop", "stages", index)
     labels = [stage.label for stage in stages]
     if len(set(labels)) != len(labels):
-        check.error(Code.LOOP, "loop.stages: two stages share a label; labels name stages and must be unique", "loop", "stages")
+        check.error(
+            Code.LOOP, "loop.stages: two stages share a label; labels name stages and must be unique", "loop", "stages"
+        )
     feedback: list[LoopFeedback] = []
     raw_feedback = value.get("feedback") or []
     if not isinstance(raw_feedback, list):
-        check.error(Code.BAD_VALUE, "loop.feedback must be a list of {from: Stage, to: Stage, label: text}", "loop", "feedback")
+        check.error(
+            Code.BAD_VALUE, "loop.feedback must be a list of {from: Stage, to: Stage, label: text}", "loop", "feedback"
+        )
         raw_feedback = []
     for index, item in enumerate(raw_feedback):
         if not isinstance(item, dict):
-            check.error(Code.BAD_VALUE, "loop.feedback: each arrow is {from: Stage, to: Stage, label: text}", "loop", "feedback", index)
+            check.error(
+                Code.BAD_VALUE,
+                "loop.feedback: each arrow is {from: Stage, to: Stage, label: text}",
+                "loop",
+                "feedback",
+                index,
+            )
             continue
         check.unknown_keys(item, FEEDBACK_KEYS, "loop.feedback", "loop", "feedback", index)
         ends = []
@@ -354,7 +390,9 @@ def _sources(check: _Checker, value: Any) -> tuple[Source, ...]:
             continue
         url = _text(item.get("url")) or ""
         if url and not url.lower().startswith(("http://", "https://")):
-            check.error(Code.BAD_VALUE, f"sources: url '{url}' must start with http:// or https://", "sources", index, "url")
+            check.error(
+                Code.BAD_VALUE, f"sources: url '{url}' must start with http:// or https://", "sources", index, "url"
+            )
             url = ""
         result.append(
             Source(

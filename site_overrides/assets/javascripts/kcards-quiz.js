@@ -166,7 +166,7 @@
       .filter(function (option) { return option.getAttribute("data-kc-correct") === "true"; })
       .map(function (option) { return textOf(option.querySelector("label")); });
     var message = right ? "<strong>Correct.</strong>" : "<strong>Not quite.</strong> The right answer: " + rightAnswers.join("; ") + ".";
-    if (!right && lines.length) message += " " + lines.join(" ");
+    if (lines.length) message += " " + lines.join(" ");
     this.finish(right, message);
   };
 
