@@ -9,6 +9,9 @@ BIN           := $(VENV)/bin
 MERMAID_VERSION := 11.12.0
 MERMAID_SHA512  := ZudVx73BwrMJfCFmSSJT84y6u5brEoV8DOItdHomNLz32uBjNrelm7mg95X7g+C6UoQH/W6mBLGDEDv73JdxBg==
 MERMAID_JS    := site_overrides/assets/vendor/mermaid.min.js
+CYTOSCAPE_VERSION := 3.35.0
+CYTOSCAPE_SHA512  := sMvBIXiGMnhkCaWz2R06FwF/27MNlS+Tqvi17foO9UhnUg3XGZccKjxsvEqQFAQYMSSZmN5SxYzUYlQ0DOJJ3g==
+CYTOSCAPE_JS  := site_overrides/assets/vendor/cytoscape.min.js
 AXE_VERSION   := 4.11.0
 AXE_SHA512    := ilYanEU8vxxBexpJd8cWM4ElSQq4QctCLKih0TSfjIfCQTeyH/6zVrmIJfLPrKTKJRbiG+cfnZbQIjAlJmF1jQ==
 AXE_JS        := tests/.vendor/axe.min.js
@@ -16,7 +19,7 @@ HOST          ?= 127.0.0.1:8000
 
 .PHONY: site serve build test check lint clean chromium
 
-site: $(BIN)/mkdocs $(MERMAID_JS)
+site: $(BIN)/mkdocs $(MERMAID_JS) $(CYTOSCAPE_JS)
 
 $(BIN)/mkdocs: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,9 @@ $(BIN)/mkdocs: pyproject.toml
 # Pinned npm files, checked against their sha512 (see scripts/fetch-npm-file).
 $(MERMAID_JS):
 	scripts/fetch-npm-file mermaid $(MERMAID_VERSION) $(MERMAID_SHA512) dist/mermaid.min.js $@
+
+$(CYTOSCAPE_JS):
+	scripts/fetch-npm-file cytoscape $(CYTOSCAPE_VERSION) $(CYTOSCAPE_SHA512) dist/cytoscape.min.js $@
 
 $(AXE_JS):
 	scripts/fetch-npm-file axe-core $(AXE_VERSION) $(AXE_SHA512) axe.min.js $@
@@ -51,4 +57,4 @@ lint: site
 	$(BIN)/mypy
 
 clean:
-	rm -rf site $(MERMAID_JS) $(AXE_JS)
+	rm -rf site $(MERMAID_JS) $(CYTOSCAPE_JS) $(AXE_JS)

@@ -24,5 +24,8 @@ class CardsConfig(base.Config):
     progress_page = c.Type(bool, default=True)
     """Generate "My progress" (progress.md), listing every quiz with the learner's results."""
 
+    map_page = c.Type(bool, default=True)
+    """Generate the "Knowledge map" (map.md): the whole graph as an interactive view."""
+
     mermaid_script = c.Type(str, default="assets/vendor/mermaid.min.js")
     """The self-hosted mermaid script (served from the theme's custom_dir), checked at start."""

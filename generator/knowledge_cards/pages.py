@@ -176,6 +176,17 @@ class PageRenderer:
         ]
         return self.env.get_template("progress.md.j2").render(rows=rows)
 
+    def map_markdown(self, page_path: str, graph_json: str) -> str:
+        """"Knowledge map": the whole graph, drawn in the browser from graph.json."""
+        tags = sorted({tag for node in self.graph.nodes.values() for tag in node.tags}, key=str.casefold)
+        return self.env.get_template("map.md.j2").render(
+            graph_url=relative_url(_page_url(page_path), graph_json),
+            site_root=relative_url(_page_url(page_path), ""),
+            tags=tags,
+            card_count=len(self.graph.cards),
+            placeholder_count=len(self.graph.placeholders),
+        )
+
     # -- placeholder and home pages -----------------------------------------------
     def placeholder_markdown(self, slug: str) -> str:
         """The page of a card nobody has written yet: what it is and who links to it."""

@@ -29,7 +29,9 @@ log = logging.getLogger("mkdocs.plugins.knowledge_cards")
 # Extensions the generated Markdown relies on; added when mkdocs.yml leaves them out.
 # The quizzes' and progress page's script, served from site_overrides.
 QUIZ_SCRIPT = "assets/javascripts/kcards-quiz.js"
+MAP_SCRIPT = "assets/javascripts/kcards-map.js"
 PROGRESS_PAGE = "progress.md"
+MAP_PAGE = "map.md"
 
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "footnotes", "tables", "md_in_html", "pymdownx.details")
 
@@ -61,7 +63,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
                 f"knowledge-cards: the mermaid script '{script}' is not in the theme folders; "
                 "diagrams would not draw. Run `make site` (it fetches the pinned mermaid from the npm registry)."
             )
-        for index, path in enumerate((script, QUIZ_SCRIPT)):
+        for index, path in enumerate((script, QUIZ_SCRIPT, MAP_SCRIPT)):
             if path not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.insert(index, path)
         return config
@@ -113,6 +115,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             )
         if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
             files.append(File.generated(config, PROGRESS_PAGE, content=self.renderer.progress_markdown(PROGRESS_PAGE)))
+        if self.config.map_page and files.get_file_from_path(MAP_PAGE) is None:
+            files.append(File.generated(config, MAP_PAGE, content=self.renderer.map_markdown(MAP_PAGE, self.config.graph_json)))
         graph = json.dumps(kb.graph.as_json(url_of), indent=1, ensure_ascii=False, sort_keys=False)
         files.append(File.generated(config, self.config.graph_json, content=graph + "\n"))
         if not config.nav:
@@ -134,6 +138,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         nav: list[Any] = [{"Home": "index.md"}] if self.config.home else []
         if self.config.progress_page:
             nav.append({"My progress": PROGRESS_PAGE})
+        if self.config.map_page:
+            nav.append({"Knowledge map": MAP_PAGE})
         return nav + [entry(slug) for slug in graph.roots()]
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
