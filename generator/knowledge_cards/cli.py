@@ -23,7 +23,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    kb = load_knowledge_base(cards_dir, quizzes_dir=project.quizzes_dir)
+    kb = load_knowledge_base(cards_dir, quizzes_dir=project.quizzes_dir, paths_file=project.paths_file)
     errors = len(kb.errors)
     warnings = len(kb.warnings)
     if args.format == "json":

@@ -15,6 +15,9 @@ class CardsConfig(base.Config):
     quizzes_dir = c.Type(str, default="quizzes")
     """Folder of `<slug>.yml` quiz files, relative to mkdocs.yml."""
 
+    paths_file = c.Type(str, default="paths.yml")
+    """The learning paths, relative to mkdocs.yml; without it, one path is derived from the graph."""
+
     graph_json = c.Type(str, default="graph.json")
     """Where the whole knowledge graph is published, relative to the site root."""
 
@@ -23,6 +26,9 @@ class CardsConfig(base.Config):
 
     progress_page = c.Type(bool, default=True)
     """Generate "My progress" (progress.md), listing every quiz with the learner's results."""
+
+    to_write_page = c.Type(bool, default=True)
+    """Generate "Cards to write" (to-write.md): placeholders and stubs ranked by demand, for instructors."""
 
     map_page = c.Type(bool, default=True)
     """Generate the "Knowledge map" (map.md): the whole graph as an interactive view."""

@@ -10,6 +10,7 @@ from .graph import KnowledgeGraph
 from .load import card_files, parse_card, read_text
 from .model import Card, is_slug
 from .problems import Code, Problem, Severity, error, sort_key
+from .paths import LearningPath, derived_path, load_paths
 from .quiz import Quiz, load_quiz, quiz_files
 from .validate import validate_card
 
@@ -26,6 +27,8 @@ class KnowledgeBase:
     """Slug -> path as shown in diagnostics."""
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     """Card slug -> its validated quiz."""
+    paths: tuple[LearningPath, ...] = ()
+    """The curated learning paths, or the one derived from the graph when there are none."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -46,9 +49,12 @@ def display_path(file: Path, relative_to: Path | None) -> str:
 
 
 def load_knowledge_base(
-    cards_dir: Path, relative_to: Path | None = None, quizzes_dir: Path | None = None
+    cards_dir: Path,
+    relative_to: Path | None = None,
+    quizzes_dir: Path | None = None,
+    paths_file: Path | None = None,
 ) -> KnowledgeBase:
-    """Read every card (and quiz), validate them and build the graph; never raises on bad input."""
+    """Read every card, quiz and path, validate them and build the graph; never raises on bad input."""
     cards_dir = cards_dir.resolve()
     problems: list[Problem] = []
     cards: list[Card] = []
@@ -110,4 +116,12 @@ def load_knowledge_base(
         problems += quiz_problems
         if quiz is not None and quiz.slug in graph.cards:
             quizzes[quiz.slug] = quiz
-    return KnowledgeBase(cards_dir, tuple(cards), graph, tuple(sorted(problems, key=sort_key)), display_paths, quizzes)
+    paths: list[LearningPath] = []
+    if paths_file is not None:
+        paths, path_problems = load_paths(paths_file, display_path(paths_file, relative_to), graph)
+        problems += path_problems
+    if not paths and graph.cards:
+        paths = [derived_path(graph)]
+    return KnowledgeBase(
+        cards_dir, tuple(cards), graph, tuple(sorted(problems, key=sort_key)), display_paths, quizzes, tuple(paths)
+    )

@@ -19,6 +19,7 @@ from .graph import KnowledgeGraph
 from .links import FoundLink, find_links, relative_path, relative_url, replace_links
 from .mermaid import loop_flowchart, position_flowchart
 from .model import Card, Status
+from .paths import LearningPath, steps_of
 from .quiz import Quiz
 from .quiz_view import quiz_view
 
@@ -72,7 +73,11 @@ class PageRenderer:
         src_path_of: Mapping[str, str],
         url_of: Mapping[str, str],
         quizzes: Mapping[str, Quiz] | None = None,
+        paths: tuple[LearningPath, ...] = (),
+        home_path: str = "index.md",
     ) -> None:
+        self.paths = list(paths)
+        self.home_path = home_path
         self.env = env
         self.graph = graph
         self.src_path_of = src_path_of
@@ -102,6 +107,29 @@ class PageRenderer:
             "href_of": lambda slug: self._href(from_slug, slug),
             "is_unwritten": lambda slug: self._status(slug).is_unwritten,
         }
+
+    # -- learning paths --------------------------------------------------------------
+    def _step_link(self, from_url: str, slug: str) -> dict[str, str]:
+        return {"href": relative_url(from_url, self.url_of[slug]), "title": self.graph.node(slug).title}
+
+    def path_nav_html(self, slug: str, position: str) -> str:
+        """ "Step k of n in <path>" with previous/next, for every path the card is on."""
+        from_url = self.url_of[slug]
+        steps = [
+            {
+                "title": step.path.title,
+                "number": step.number,
+                "total": len(step.path.cards),
+                "path_href": relative_url(from_url, _page_url(self.home_path)) + "#start-here",
+                "previous": self._step_link(from_url, step.previous) if step.previous else None,
+                "next": self._step_link(from_url, step.next) if step.next else None,
+            }
+            for step in steps_of(self.paths, slug)
+        ]
+        if not steps:
+            return ""
+        html = self.env.get_template("path_nav.html.j2").render(steps=steps, position=position)
+        return _one_block(html)
 
     # -- card pages ----------------------------------------------------------------
     def rewrite_body_links(self, card: Card) -> str:
@@ -153,6 +181,8 @@ class PageRenderer:
             backlinks=backlinks,
             sources=card.sources,
             footnotes=FOOTNOTES_MARKER if _FOOTNOTE_DEFINITION.search(card.body) else "",
+            path_top=self.path_nav_html(card.slug, "top"),
+            path_bottom=self.path_nav_html(card.slug, "bottom"),
         )
 
     def quiz_html(self, slug: str) -> str:
@@ -160,8 +190,7 @@ class PageRenderer:
         quiz = self.quizzes.get(slug)
         if quiz is None:
             return ""
-        html = self.env.get_template("quiz.html.j2").render(quiz=quiz, questions=quiz_view(quiz))
-        return "\n".join(line.strip() for line in html.splitlines() if line.strip())
+        return _one_block(self.env.get_template("quiz.html.j2").render(quiz=quiz, questions=quiz_view(quiz)))
 
     def progress_markdown(self, page_path: str) -> str:
         """ "My progress": every card that has a quiz, for quiz.js to fill in."""
@@ -176,8 +205,34 @@ class PageRenderer:
         ]
         return self.env.get_template("progress.md.j2").render(rows=rows)
 
+    def to_write_markdown(self, page_path: str) -> str:
+        """ "Cards to write": placeholders and stubs by how many cards link to them; drafts apart."""
+
+        def row(slug: str) -> dict[str, object]:
+            sources = self.graph.linking_to(slug)
+            return {
+                "slug": slug,
+                "title": self.graph.node(slug).title,
+                "status": self._status(slug).value,
+                "path": relative_path(page_path, self.src_path_of[slug]),
+                "count": len(sources),
+                "sources": [
+                    {"title": self.graph.node(s).title, "path": relative_path(page_path, self.src_path_of[s])}
+                    for s in sources
+                ],
+            }
+
+        unwritten = [slug for slug, node in self.graph.nodes.items() if node.status.is_unwritten]
+        wanted = sorted((row(slug) for slug in unwritten), key=lambda r: (-int(r["count"]), str(r["slug"])))  # type: ignore[call-overload]
+        drafts = [row(slug) for slug, card in self.graph.cards.items() if card.status is Status.DRAFT]
+        return self.env.get_template("to_write.md.j2").render(wanted=wanted, drafts=drafts)
+
+    def tags_markdown(self) -> str:
+        """The tags page: Material's tags plugin fills in the listing."""
+        return self.env.get_template("tags.md.j2").render()
+
     def map_markdown(self, page_path: str, graph_json: str) -> str:
-        """"Knowledge map": the whole graph, drawn in the browser from graph.json."""
+        """ "Knowledge map": the whole graph, drawn in the browser from graph.json."""
         tags = sorted({tag for node in self.graph.nodes.values() for tag in node.tags}, key=str.casefold)
         return self.env.get_template("map.md.j2").render(
             graph_url=relative_url(_page_url(page_path), graph_json),
@@ -194,7 +249,9 @@ class PageRenderer:
         backlinks = [
             self._link(slug, source, text=self.graph.node(source).title) for source in self.graph.linking_to(slug)
         ]
-        return self.env.get_template("placeholder.md.j2").render(node=node, backlinks=backlinks)
+        return self.env.get_template("placeholder.md.j2").render(
+            node=node, backlinks=backlinks, path_top=self.path_nav_html(slug, "top")
+        )
 
     def home_markdown(self, home_path: str, site_name: str) -> str:
         """The site's front page: every top-level card with its children."""
@@ -214,9 +271,25 @@ class PageRenderer:
             return rows
 
         rows = [row for root in self.graph.roots() for row in tree(root, 0)]
+        home_url = _page_url(home_path)
+        paths = []
+        for path in self.paths:
+            steps = [
+                {
+                    "slug": slug,
+                    "title": self.graph.node(slug).title,
+                    "href": relative_url(home_url, self.url_of[slug]),
+                    "unwritten": self._status(slug).is_unwritten,
+                }
+                for slug in path.cards
+            ]
+            quizzes = [slug for slug in path.cards if slug in self.quizzes]
+            html = self.env.get_template("path_card.html.j2").render(path=path, steps=steps, quizzes=quizzes)
+            paths.append({"title": path.title, "description": path.description, "html": _one_block(html)})
         return self.env.get_template("home.md.j2").render(
             site_name=site_name,
             rows=rows,
+            paths=paths,
             card_count=len(self.graph.cards),
             placeholder_count=len(self.graph.placeholders),
         )
@@ -243,3 +316,8 @@ def _page_url(src_path: str) -> str:
     """The directory-style URL of a generated page (`progress.md` -> `progress/`)."""
     stem = src_path[: -len(".md")]
     return "" if stem == "index" else stem + "/"
+
+
+def _one_block(html: str) -> str:
+    """HTML without blank lines or indentation, so Markdown keeps it as one raw block."""
+    return "\n".join(line.strip() for line in html.splitlines() if line.strip())

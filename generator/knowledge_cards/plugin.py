@@ -28,9 +28,11 @@ log = logging.getLogger("mkdocs.plugins.knowledge_cards")
 
 # Extensions the generated Markdown relies on; added when mkdocs.yml leaves them out.
 # The quizzes' and progress page's script, served from site_overrides.
-QUIZ_SCRIPT = "assets/javascripts/kcards-quiz.js"
+QUIZ_SCRIPT = "assets/javascripts/kcards.js"
 MAP_SCRIPT = "assets/javascripts/kcards-map.js"
 PROGRESS_PAGE = "progress.md"
+TO_WRITE_PAGE = "to-write.md"
+TAGS_PAGE = "tags.md"
 MAP_PAGE = "map.md"
 
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "footnotes", "tables", "md_in_html", "pymdownx.details")
@@ -47,6 +49,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.cards_by_src: dict[str, Card] = {}
         self.failed_src: dict[str, list[str]] = {}
         self.quiz_errors: dict[str, list[str]] = {}
+        self._tags_page = False
 
     # Run early so the superfences/mermaid config is in place before other plugins read it.
     @event_priority(50)
@@ -75,15 +78,21 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             return None
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.kb = kb = load_knowledge_base(
-            Path(config.docs_dir), relative_to=root, quizzes_dir=root / self.config.quizzes_dir
+            Path(config.docs_dir),
+            relative_to=root,
+            quizzes_dir=root / self.config.quizzes_dir,
+            paths_file=root / self.config.paths_file,
         )
         for problem in kb.problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
         self.failed_src = {}
         self.quiz_errors = {}
         quizzes_dir = (root / self.config.quizzes_dir).resolve()
+        docs_dir = Path(config.docs_dir).resolve()
         for problem in kb.errors:
             full = (root / problem.path).resolve()
+            if not full.is_relative_to(docs_dir) and not full.is_relative_to(quizzes_dir):
+                continue  # e.g. paths.yml: reported in the log, belongs to no page
             if full.is_relative_to(quizzes_dir):
                 self.quiz_errors.setdefault(full.stem, []).append(problem.format())
             else:
@@ -104,7 +113,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
                 files.append(placeholder_files[node.slug])
         url_of = {slug: files.get_file_from_path(path).url for slug, path in src_path_of.items()}  # type: ignore[union-attr]
         env = make_environment([Path(d) / "kcards" for d in config.theme.dirs])
-        self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of, kb.quizzes)
+        self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of, kb.quizzes, kb.paths)
         self.cards_by_src = {card.path: card for card in kb.cards}
 
         for slug, file in placeholder_files.items():
@@ -115,13 +124,24 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             )
         if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
             files.append(File.generated(config, PROGRESS_PAGE, content=self.renderer.progress_markdown(PROGRESS_PAGE)))
+        if self.config.to_write_page and files.get_file_from_path(TO_WRITE_PAGE) is None:
+            files.append(File.generated(config, TO_WRITE_PAGE, content=self.renderer.to_write_markdown(TO_WRITE_PAGE)))
+        if self._has_tags_plugin(config) and files.get_file_from_path(TAGS_PAGE) is None:
+            files.append(File.generated(config, TAGS_PAGE, content=self.renderer.tags_markdown()))
         if self.config.map_page and files.get_file_from_path(MAP_PAGE) is None:
-            files.append(File.generated(config, MAP_PAGE, content=self.renderer.map_markdown(MAP_PAGE, self.config.graph_json)))
+            files.append(
+                File.generated(config, MAP_PAGE, content=self.renderer.map_markdown(MAP_PAGE, self.config.graph_json))
+            )
         graph = json.dumps(kb.graph.as_json(url_of), indent=1, ensure_ascii=False, sort_keys=False)
         files.append(File.generated(config, self.config.graph_json, content=graph + "\n"))
         if not config.nav:
             config.nav = self._nav()
         return files
+
+    def _has_tags_plugin(self, config: MkDocsConfig) -> bool:
+        """Material's tags plugin groups cards by tag; we only add the page that lists them."""
+        self._tags_page = any(name in config.plugins for name in ("tags", "material/tags"))
+        return self._tags_page
 
     def _nav(self) -> list[Any]:
         """Cards under their parents, titles escaped (Material prints nav titles as HTML)."""
@@ -140,6 +160,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             nav.append({"My progress": PROGRESS_PAGE})
         if self.config.map_page:
             nav.append({"Knowledge map": MAP_PAGE})
+        if self._tags_page:
+            nav.append({"Tags": TAGS_PAGE})
+        if self.config.to_write_page:
+            nav.append({"Cards to write": TO_WRITE_PAGE})
         return nav + [entry(slug) for slug in graph.roots()]
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -174,9 +198,12 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         return output.replace(quiz_slot(card.slug), self.renderer.quiz_html(card.slug), 1)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
-        quizzes = Path(config.config_file_path).parent / self.config.quizzes_dir
+        root = Path(config.config_file_path).parent
+        quizzes = root / self.config.quizzes_dir
         if quizzes.is_dir():
             server.watch(str(quizzes))
+        if (root / self.config.paths_file).is_file():
+            server.watch(str(root / self.config.paths_file))
         return server
 
 

@@ -46,6 +46,8 @@ class Code(enum.Enum):
     """A quiz question that cannot be asked as written (no right answer, too few items, ...)."""
     QUIZ_ORPHAN = "quiz-orphan"
     """A quiz file whose card does not exist."""
+    PATH = "path"
+    """A learning path step that is repeated, missing, or out of prerequisite order."""
     SELF_LINK = "self-link"
     """A card names itself as parent or prerequisite."""
 

@@ -37,11 +37,12 @@ class Project:
     root: Path
     cards_dir: Path
     quizzes_dir: Path
+    paths_file: Path
 
 
 def find_project(root: Path) -> Project:
     """Folders from `root/mkdocs.yml` (docs_dir, the plugin's quizzes_dir), else the defaults."""
-    docs_dir, quizzes_dir = "cards", "quizzes"
+    docs_dir, quizzes_dir, paths_file = "cards", "quizzes", "paths.yml"
     config_file = root / "mkdocs.yml"
     if config_file.is_file():
         try:
@@ -52,5 +53,7 @@ def find_project(root: Path) -> Project:
             docs_dir = str(config.get("docs_dir") or docs_dir)
             for plugin in config.get("plugins") or []:
                 if isinstance(plugin, dict) and isinstance(plugin.get("knowledge-cards"), dict):
-                    quizzes_dir = str(plugin["knowledge-cards"].get("quizzes_dir") or quizzes_dir)
-    return Project(root, root / docs_dir, root / quizzes_dir)
+                    options = plugin["knowledge-cards"]
+                    quizzes_dir = str(options.get("quizzes_dir") or quizzes_dir)
+                    paths_file = str(options.get("paths_file") or paths_file)
+    return Project(root, root / docs_dir, root / quizzes_dir, root / paths_file)

@@ -1,4 +1,5 @@
-/* Knowledge Cards: self-check quizzes and the "My progress" page.
+/* Knowledge Cards in the browser: self-check quizzes, "My progress", visited cards and
+ * the home page's learning-path progress.
  *
  * The quiz HTML works without this script (answers sit behind "Show answer").
  * With it, each question is checked in place, feedback is announced through
@@ -405,8 +406,59 @@
     renderProgress(root);
   }
 
+  // -- visited cards and learning paths -----------------------------------------------------
+  /* Remember the card on this page as visited, and as the place to continue from. */
+  function recordVisit() {
+    var meta = document.querySelector("[data-kc-card]");
+    if (!meta) return;
+    var slug = meta.getAttribute("data-kc-card");
+    storage.write("visited:" + slug, { at: Date.now() });
+    storage.write("last", { slug: slug, title: meta.getAttribute("data-kc-title") || slug, url: window.location.pathname, at: Date.now() });
+  }
+
+  function visited(slug) {
+    var record = storage.read("visited:" + slug);
+    return !!(record && typeof record.at === "number");
+  }
+
+  function renderPaths() {
+    all(document, "[data-kc-path-progress]").forEach(function (box) {
+      var steps = all(box, "[data-kc-step]");
+      var quizzes = (box.getAttribute("data-kc-quizzes") || "").split(" ").filter(Boolean);
+      var seen = 0;
+      var nextStep = null;
+      steps.forEach(function (step) {
+        var done = visited(step.getAttribute("data-kc-step"));
+        step.classList.toggle("kc-step--visited", done);
+        if (done) seen++;
+        else if (!nextStep) nextStep = step;
+      });
+      var passed = quizzes.filter(function (slug) {
+        var result = readResult(slug);
+        return result !== null && result.passed;
+      }).length;
+      var text = "Visited " + seen + " of " + steps.length + " cards";
+      if (quizzes.length) text += "; passed " + passed + " of " + quizzes.length + " quizzes";
+      box.querySelector("[data-kc-progress-text]").textContent = text + ".";
+      var go = box.querySelector("[data-kc-path-go]");
+      var link = (nextStep || steps[0]).querySelector("a");
+      go.setAttribute("href", link.getAttribute("href"));
+      go.textContent = (seen === 0 ? "Start: " : nextStep ? "Continue: " : "Review: ") + link.textContent;
+    });
+    var last = storage.read("last");
+    var box = document.querySelector("[data-kc-continue]");
+    if (box && last && typeof last.url === "string" && last.url.charAt(0) === "/" && typeof last.title === "string") {
+      var anchor = box.querySelector("[data-kc-continue-link]");
+      anchor.setAttribute("href", last.url);
+      anchor.textContent = last.title;
+      box.hidden = false;
+    }
+  }
+
   // -- start on every page, including pages reached by Material's instant navigation -----------
   function start() {
+    recordVisit();
+    renderPaths();
     all(document, ".kc-quiz:not(.kc-quiz--ready)").forEach(function (root) { new Quiz(root); });
     all(document, "[data-kc-progress]:not(.kc-progress--ready)").forEach(function (root) {
       root.classList.add("kc-progress--ready");
@@ -418,6 +470,7 @@
   window.addEventListener("storage", function (event) {
     if (event.key !== null && event.key.indexOf("kcards:") !== 0) return;
     all(document, "[data-kc-progress].kc-progress--ready").forEach(renderProgress);
+    renderPaths();
     all(document, ".kc-quiz.kc-quiz--ready").forEach(function (root) {
       var text = describeResult(readResult(root.getAttribute("data-kc-quiz")));
       var progress = root.querySelector("[data-kc-quiz-progress]");
