@@ -32,7 +32,9 @@ def test_follow_the_path_to_its_end_by_next_alone_and_see_progress(page, shipped
     card.locator("[data-kc-path-go]", has_text="Start: E-Commerce").click()
     seen = []
     for number in range(1, 8):
-        page.wait_for_function(f"() => document.querySelector('.kc-path__step')?.textContent.startsWith('Step {number} of 7')")
+        page.wait_for_function(
+            f"() => document.querySelector('.kc-path__step')?.textContent.startsWith('Step {number} of 7')"
+        )
         seen.append(heading(page))
         nav = page.locator("nav.kc-path--top")
         assert nav.locator(".kc-path__step").inner_text() == f"Step {number} of 7 in New team member onboarding"

@@ -26,11 +26,20 @@ def problems(tmp_path: Path, paths_yml: str) -> list[str]:
 
 
 def test_curated_path_loads_and_steps_know_their_neighbours(tmp_path: Path) -> None:
-    write_tree(tmp_path, {**CARDS, "paths.yml": "paths:\n  - id: start\n    title: Start\n    description: D\n    cards: [a, c, b]\n"})
+    write_tree(
+        tmp_path,
+        {**CARDS, "paths.yml": "paths:\n  - id: start\n    title: Start\n    description: D\n    cards: [a, c, b]\n"},
+    )
     kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path, paths_file=tmp_path / "paths.yml")
     assert kb.problems == ()
     (path,) = kb.paths
-    assert (path.id, path.title, path.description, path.cards, path.derived) == ("start", "Start", "D", ("a", "c", "b"), False)
+    assert (path.id, path.title, path.description, path.cards, path.derived) == (
+        "start",
+        "Start",
+        "D",
+        ("a", "c", "b"),
+        False,
+    )
     (step,) = steps_of(list(kb.paths), "c")
     assert (step.number, step.previous, step.next) == (2, "a", "b")
     assert steps_of(list(kb.paths), "a")[0].previous is None and steps_of(list(kb.paths), "b")[0].next is None
@@ -68,7 +77,12 @@ def test_curated_path_loads_and_steps_know_their_neighbours(tmp_path: Path) -> N
             ["paths.yml:5:1: warning: unknown key 'descripton' in a path (did you mean 'description'?); it is ignored"],
         ),
         ("- a\n", ["paths.yml:1:1: error: paths.yml must be a mapping with 'paths:', a list of paths"]),
-        ("paths: [\n", ["paths.yml:2:1: error: invalid YAML: while parsing a flow node, expected the node content, but found '<stream end>'"]),
+        (
+            "paths: [\n",
+            [
+                "paths.yml:2:1: error: invalid YAML: while parsing a flow node, expected the node content, but found '<stream end>'"
+            ],
+        ),
     ],
 )
 def test_path_problems_are_exact(tmp_path: Path, paths_yml: str, expected: list[str]) -> None:
@@ -107,7 +121,9 @@ def test_derived_order_puts_parents_and_prerequisites_first_and_is_stable() -> N
 
 def test_shipped_onboarding_path_is_valid() -> None:
     root = Path(__file__).resolve().parent.parent
-    kb = load_knowledge_base(root / "cards", relative_to=root, quizzes_dir=root / "quizzes", paths_file=root / "paths.yml")
+    kb = load_knowledge_base(
+        root / "cards", relative_to=root, quizzes_dir=root / "quizzes", paths_file=root / "paths.yml"
+    )
     assert kb.problems == ()
     onboarding = next(p for p in kb.paths if p.id == "onboarding")
     assert set(onboarding.cards) == {c.slug for c in kb.cards}

@@ -8,9 +8,104 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .knowledge_base import load_knowledge_base
+import jinja2
+
+from .export import neighbourhood, to_dot, to_json, to_mermaid
+from .graph import placeholder_title
+from .knowledge_base import KnowledgeBase, load_knowledge_base
+from .model import is_slug
 from .problems import Severity
-from .project import find_project
+from .project import Project, find_project
+from .validate import SLUG_HINT
+
+
+class UsageError(Exception):
+    """A mistake in how kcards was called or configured: exit code 2."""
+
+
+def _load(args: argparse.Namespace) -> tuple[Project, KnowledgeBase]:
+    project = find_project(Path(args.project))
+    cards_dir = Path(args.cards) if getattr(args, "cards", None) else project.cards_dir
+    if not cards_dir.is_dir():
+        raise UsageError(f"no cards folder at {cards_dir} (run kcards in the project folder, or pass --project)")
+    kb = load_knowledge_base(cards_dir, quizzes_dir=project.quizzes_dir, paths_file=project.paths_file)
+    return project, kb
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Scaffold a card (and optionally its quiz) with every section of the reference card; never overwrite."""
+    slug = args.slug
+    if not is_slug(slug):
+        raise UsageError(f"'{slug}' is not a valid slug ({SLUG_HINT})")
+    if args.parent and not is_slug(args.parent):
+        raise UsageError(f"--parent '{args.parent}' is not a valid slug ({SLUG_HINT})")
+    project, kb = _load(args)
+    if slug in kb.graph.cards:
+        raise UsageError(f"a card '{slug}' already exists: {kb.display_paths[slug]}; nothing written")
+    existing = sorted(kb.cards_dir.rglob(f"{slug}.md"))
+    if existing:
+        raise UsageError(f"{existing[0]} already exists; nothing written")
+    graph = kb.graph
+    linking = list(graph.linking_to(slug)) if slug in graph.nodes else []
+    if args.folder:
+        folder = kb.cards_dir / args.folder
+    elif args.parent and args.parent in graph.cards:
+        folder = (kb.cards_dir / graph.cards[args.parent].path).parent
+    elif linking:
+        folder = (kb.cards_dir / graph.cards[linking[0]].path).parent
+    else:
+        folder = kb.cards_dir
+    folder = folder.resolve()
+    if not folder.is_relative_to(kb.cards_dir):
+        raise UsageError(f"--folder must stay inside {kb.cards_dir}")
+    card_file = folder / f"{slug}.md"
+    quiz_file = project.quizzes_dir / f"{slug}.yml"
+    if args.quiz and quiz_file.exists():
+        raise UsageError(f"{quiz_file} already exists; nothing written")
+    title = args.title or (graph.node(slug).title if slug in graph.nodes else placeholder_title(slug))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(project.templates_dir)), keep_trailing_newline=True, trim_blocks=True
+    )
+    context = {"slug": slug, "title": title, "title_yaml": json.dumps(title, ensure_ascii=False), "parent": args.parent}
+    try:
+        card_text = env.get_template("new_card.md.j2").render(context)
+        quiz_text = env.get_template("new_quiz.yml.j2").render(context) if args.quiz else ""
+    except jinja2.TemplateNotFound as exc:
+        raise UsageError(f"scaffolding template {exc.name} not found in {project.templates_dir}") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    with card_file.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+        out.write(card_text)
+    print(f"created {_shown(card_file)}")
+    if args.quiz:
+        quiz_file.parent.mkdir(parents=True, exist_ok=True)
+        with quiz_file.open("x", encoding="utf-8") as out:
+            out.write(quiz_text)
+        print(f"created {_shown(quiz_file)}")
+    if linking:
+        names = ", ".join(f"{graph.node(s).title} ({kb.display_paths.get(s, s)})" for s in linking)
+        print(f"'{slug}' was a placeholder; these cards already link to it: {names}")
+    print("next: fill in the sections, then preview with `make serve` (or check with `kcards check`)")
+    return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    """Print the knowledge graph as JSON, DOT or mermaid, whole or around one card."""
+    _, kb = _load(args)
+    keep = None
+    if args.root:
+        if args.root not in kb.graph.nodes:
+            raise UsageError(f"--root '{args.root}' is not a card or placeholder in this knowledge base")
+        keep = neighbourhood(kb.graph, args.root, args.depth)
+    render = {"json": to_json, "dot": to_dot, "mermaid": to_mermaid}[args.format]
+    sys.stdout.write(render(kb.graph, keep))
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -34,6 +129,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                     "summary": {
                         "cards": len(kb.cards),
                         "placeholders": len(kb.graph.placeholders),
+                        "quizzes": len(kb.quizzes),
                         "errors": errors,
                         "warnings": warnings,
                     },
@@ -45,7 +141,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in kb.problems:
             print(problem.format())
         print(
-            f"{len(kb.cards)} cards, {len(kb.graph.placeholders)} placeholders, "
+            f"{len(kb.cards)} cards, {len(kb.graph.placeholders)} placeholders, {len(kb.quizzes)} quizzes, "
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
             file=sys.stderr,
         )
@@ -62,6 +158,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.set_defaults(run=cmd_check)
+    new = sub.add_parser("new", help="scaffold a new card (and its quiz) from the template")
+    new.add_argument("slug", help="the card's slug, e.g. unit-economics")
+    new.add_argument("--title", help="the card's title (default: from the slug)")
+    new.add_argument("--parent", help="the broader concept's slug; the card goes in its folder")
+    new.add_argument("--folder", help="folder under the cards folder (default: the parent's or a linking card's)")
+    new.add_argument("--quiz", action="store_true", help="also scaffold quizzes/<slug>.yml")
+    new.set_defaults(run=cmd_new)
+    graph = sub.add_parser("graph", help="export the knowledge graph for other tools")
+    graph.add_argument("--format", choices=("json", "dot", "mermaid"), default="json")
+    graph.add_argument("--root", help="only the cards around this slug")
+    graph.add_argument("--depth", type=int, default=1, help="how many links away from --root (default: 1)")
+    graph.set_defaults(run=cmd_graph)
     return parser
 
 
@@ -71,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
+    except UsageError as exc:
+        print(f"kcards: error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

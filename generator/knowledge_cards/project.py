@@ -38,11 +38,13 @@ class Project:
     cards_dir: Path
     quizzes_dir: Path
     paths_file: Path
+    templates_dir: Path
+    """The theme's custom_dir `kcards/` folder: page fragments and scaffolding templates."""
 
 
 def find_project(root: Path) -> Project:
     """Folders from `root/mkdocs.yml` (docs_dir, the plugin's quizzes_dir), else the defaults."""
-    docs_dir, quizzes_dir, paths_file = "cards", "quizzes", "paths.yml"
+    docs_dir, quizzes_dir, paths_file, custom_dir = "cards", "quizzes", "paths.yml", "site_overrides"
     config_file = root / "mkdocs.yml"
     if config_file.is_file():
         try:
@@ -51,9 +53,12 @@ def find_project(root: Path) -> Project:
             config = {}
         if isinstance(config, dict):
             docs_dir = str(config.get("docs_dir") or docs_dir)
+            theme = config.get("theme")
+            if isinstance(theme, dict) and theme.get("custom_dir"):
+                custom_dir = str(theme["custom_dir"])
             for plugin in config.get("plugins") or []:
                 if isinstance(plugin, dict) and isinstance(plugin.get("knowledge-cards"), dict):
                     options = plugin["knowledge-cards"]
                     quizzes_dir = str(options.get("quizzes_dir") or quizzes_dir)
                     paths_file = str(options.get("paths_file") or paths_file)
-    return Project(root, root / docs_dir, root / quizzes_dir, root / paths_file)
+    return Project(root, root / docs_dir, root / quizzes_dir, root / paths_file, root / custom_dir / "kcards")
