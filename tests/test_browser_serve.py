@@ -26,9 +26,13 @@ def free_port() -> int:
 
 @pytest.mark.parametrize("flags", [["--livereload"], []], ids=["make-serve", "plain-mkdocs-serve"])
 def test_edit_reaches_open_page(page, tmp_path: Path, flags: list[str]) -> None:  # type: ignore[no-untyped-def]
-    write_tree(
-        tmp_path, {"mkdocs.yml": TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides"), "cards/live.md": CARD}
-    )
+    files = {
+        "mkdocs.yml": TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides"),
+        "cards/live.md": CARD,
+        "paths.yml": "paths: []\n",
+    }
+    write_tree(tmp_path, files)
+    (tmp_path / "quizzes").mkdir()
     port = free_port()
     # `make serve` passes --livereload explicitly; plain `mkdocs serve` must reload too.
     server = subprocess.Popen(
@@ -53,11 +57,23 @@ def test_edit_reaches_open_page(page, tmp_path: Path, flags: list[str]) -> None:
         page.wait_for_function(
             "() => document.querySelector('.kc-summary')?.textContent.includes('Edited version')", timeout=20000
         )
+        # Quizzes and learning paths are watched too.
+        write_tree(
+            tmp_path,
+            {"quizzes/live.yml": "questions:\n  - type: reflect\n    prompt: Why live?\n    answer: Because.\n"},
+        )
+        page.wait_for_function("() => document.body.textContent.includes('Why live?')", timeout=20000)
+        write_tree(tmp_path, {"paths.yml": "paths:\n  - {id: p, title: Live path, cards: [live, next-one]}\n"})
+        page.wait_for_function("() => document.body.textContent.includes('Step 1 of 2 in Live path')", timeout=20000)
         # A broken edit shows its error on the page instead of killing the server.
         (tmp_path / "cards" / "live.md").write_text(CARD.replace("title: Live", "title: [Live"), encoding="utf-8")
         page.wait_for_function("() => document.body.textContent.includes('This card has errors')", timeout=20000)
         assert "cards/live.md:2:1: error: invalid YAML in front matter" in page.locator("article").inner_text()
         assert server.poll() is None
+    except Exception:
+        server.terminate()
+        print(server.communicate(timeout=10)[1][-3000:])
+        raise
     finally:
         server.terminate()
         server.wait(timeout=10)

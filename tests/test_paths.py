@@ -127,3 +127,10 @@ def test_shipped_onboarding_path_is_valid() -> None:
     assert kb.problems == ()
     onboarding = next(p for p in kb.paths if p.id == "onboarding")
     assert set(onboarding.cards) == {c.slug for c in kb.cards}
+
+
+def test_a_step_without_a_card_gets_a_placeholder(tmp_path: Path) -> None:
+    write_tree(tmp_path, {**CARDS, "paths.yml": "paths:\n  - {id: p, title: P, cards: [a, later-card]}\n"})
+    kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path, paths_file=tmp_path / "paths.yml")
+    assert kb.graph.node("later-card").is_placeholder
+    assert [n.slug for n in kb.graph.placeholders] == ["later-card"]

@@ -76,9 +76,12 @@ def _edges_of(card: Card) -> Iterable[Edge]:
 class KnowledgeGraph:
     """Cards and placeholders as nodes, typed links as edges, with the lookups pages need."""
 
-    def __init__(self, cards: Iterable[Card], broken: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, cards: Iterable[Card], broken: Mapping[str, str] | None = None, wanted: Iterable[str] = ()
+    ) -> None:
         """`broken` maps slugs of card files that failed validation to their paths:
-        links to them lead to their (error) page, never to a placeholder."""
+        links to them lead to their (error) page, never to a placeholder. `wanted` slugs
+        (e.g. learning path steps) get placeholders even when no card links to them."""
         self.cards: dict[str, Card] = {card.slug: card for card in cards}
         nodes: dict[str, Node] = {
             slug: Node(slug, placeholder_title(slug), Status.DRAFT, path=path)
@@ -104,6 +107,9 @@ class KnowledgeGraph:
                     nodes[edge.target] = Node(
                         edge.target, placeholder_title(edge.target), Status.PLACEHOLDER, path=f"{edge.target}.md"
                     )
+        for slug in wanted:
+            if slug not in nodes:
+                nodes[slug] = Node(slug, placeholder_title(slug), Status.PLACEHOLDER, path=f"{slug}.md")
         self.nodes: dict[str, Node] = dict(sorted(nodes.items()))
         self.edges: tuple[Edge, ...] = tuple(edges)
         children: dict[str, list[str]] = defaultdict(list)

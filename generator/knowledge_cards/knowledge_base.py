@@ -94,7 +94,8 @@ def load_knowledge_base(
         broken.pop(card.slug, None)
         display_paths[card.slug] = shown
         cards.append(card)
-    graph = KnowledgeGraph(cards, {slug: path for slug, path in broken.items() if slug not in first_seen})
+    broken_cards = {slug: path for slug, path in broken.items() if slug not in first_seen}
+    graph = KnowledgeGraph(cards, broken_cards)
     problems += graph.cycles(display_paths)
     quizzes: dict[str, Quiz] = {}
     card_slugs = frozenset(first_seen) | frozenset(broken)
@@ -120,6 +121,9 @@ def load_knowledge_base(
     if paths_file is not None:
         paths, path_problems = load_paths(paths_file, display_path(paths_file, relative_to), graph)
         problems += path_problems
+        steps = {slug for path in paths for slug in path.cards}
+        if not steps <= graph.nodes.keys():  # steps with no card yet get placeholder pages
+            graph = KnowledgeGraph(cards, broken_cards, wanted=sorted(steps))
     if not paths and graph.cards:
         paths = [derived_path(graph)]
     return KnowledgeBase(
