@@ -101,7 +101,7 @@ def test_full_card_loads(tmp_path: Path) -> None:
         (
             {"a.md": "---\ntitle: [unclosed\n---\n"},
             [
-                "cards/a.md:2:1: error: invalid YAML in front matter: while parsing a flow sequence, expected ',' or ']', but got '<stream end>'"
+                "cards/a.md:2:1: error: invalid YAML in front matter: while parsing a flow sequence, did not find expected ',' or ']'"
             ],
         ),
         (

@@ -80,7 +80,7 @@ def test_curated_path_loads_and_steps_know_their_neighbours(tmp_path: Path) -> N
         (
             "paths: [\n",
             [
-                "paths.yml:2:1: error: invalid YAML: while parsing a flow node, expected the node content, but found '<stream end>'"
+                "paths.yml:2:1: error: invalid YAML: while parsing a flow node, did not find expected node content"
             ],
         ),
     ],

@@ -116,7 +116,7 @@ def test_full_quiz_loads(tmp_path: Path) -> None:
         (
             "questions: [\n",
             [
-                "quizzes/chain.yml:2:1: error: invalid YAML: while parsing a flow node, expected the node content, but found '<stream end>'"
+                "quizzes/chain.yml:2:1: error: invalid YAML: while parsing a flow node, did not find expected node content"
             ],
         ),
         ("- a list\n", ["quizzes/chain.yml:1:1: error: a quiz must be a mapping with 'questions:' (a list)"]),

@@ -74,7 +74,11 @@ class LocatedYaml:
         return default
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (about 5x faster on thousands of cards), else pure Python.
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
     """SafeLoader that keeps dates as text: cards are prose, not typed records."""
 
 
