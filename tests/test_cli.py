@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -163,3 +164,33 @@ def test_graph_exports(tmp_path: Path) -> None:
     assert mermaid.startswith("graph LR") and '["Unit Economics"]' in mermaid
     missing = kcards("graph", "--root", "nope", cwd=ROOT)
     assert missing.returncode == 2 and "--root 'nope' is not a card" in missing.stderr
+
+
+def test_import_gift_writes_a_quiz_once_and_it_checks_and_builds(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    shutil.copy(ROOT / "tests/data/gift/sample.gift", project / "bank.gift")
+    result = kcards("import-gift", "bank.gift", "--card", "compliance", cwd=project)
+    assert result.returncode == 1  # compliance already has a quiz
+    assert (
+        result.stdout.splitlines()[-1]
+        == "quizzes/compliance.yml:1:1: error: quizzes/compliance.yml already exists; not overwritten"
+    )
+    (project / "quizzes/compliance.yml").unlink()
+    result = kcards("import-gift", "bank.gift", "--card", "compliance", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "bank.gift:47:1: warning: matching question ('->') not imported: quizzes have no matching type" in lines
+    assert all(": warning: " in line for line in lines)
+    assert (
+        result.stderr.strip()
+        == f"kcards: wrote quizzes/compliance.yml ({len(lines)} warnings); review it before publishing"
+    )
+    assert kcards("check", "--strict", cwd=project).returncode == 0
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True, env=ENV
+    )
+    assert build.returncode == 0, build.stderr
+    unknown = kcards("import-gift", "bank.gift", "--card", "no-such-card", cwd=project)
+    assert unknown.returncode == 1 and "no card has the slug 'no-such-card'" in unknown.stdout
+    missing = kcards("import-gift", "nope.gift", "--card", "compliance", cwd=project)
+    assert missing.returncode == 2 and missing.stderr.strip() == "kcards: error: no GIFT file at nope.gift"

@@ -11,8 +11,9 @@ from pathlib import Path
 import jinja2
 
 from .export import neighbourhood, to_dot, to_json, to_mermaid
+from .gift import import_gift
 from .graph import placeholder_title
-from .knowledge_base import KnowledgeBase, load_knowledge_base
+from .knowledge_base import KnowledgeBase, display_path, load_knowledge_base
 from .model import is_slug
 from .problems import Severity
 from .project import Project, find_project
@@ -108,6 +109,38 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_gift(args: argparse.Namespace) -> int:
+    """Convert a Moodle GIFT question bank into quizzes/<card>.yml; never overwrite."""
+    project, kb = _load(args)
+    gift_file = Path(args.file)
+    if not gift_file.is_file():
+        raise UsageError(f"no GIFT file at {args.file}")
+    quiz_file = project.quizzes_dir / f"{args.card}.yml"
+    written, problems = import_gift(
+        gift_file,
+        args.card,
+        project.quizzes_dir,
+        {card.slug for card in kb.cards},
+        gift_display=display_path(gift_file.resolve(), None),
+        quiz_display=display_path(quiz_file.resolve(), None),
+    )
+    for problem in problems:  # in the importer's order: the closing error follows its warnings
+        print(problem.format())
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    if written is None:
+        print(
+            f"kcards: nothing written ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"kcards: wrote {display_path(written.resolve(), None)} ({warnings} warning{'s' * (warnings != 1)}); review it before publishing",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every card without building HTML; exit 1 on any error (or warning with --strict)."""
     project = find_project(Path(args.project))
@@ -170,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--root", help="only the cards around this slug")
     graph.add_argument("--depth", type=int, default=1, help="how many links away from --root (default: 1)")
     graph.set_defaults(run=cmd_graph)
+    gift = sub.add_parser("import-gift", help="convert a Moodle GIFT question bank into a card's quiz")
+    gift.add_argument("file", help="the .gift / .txt file exported from Moodle")
+    gift.add_argument("--card", required=True, help="the slug of the card the quiz belongs to")
+    gift.set_defaults(run=cmd_import_gift)
     return parser
 
 

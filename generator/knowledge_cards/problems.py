@@ -48,6 +48,8 @@ class Code(enum.Enum):
     """A quiz file whose card does not exist."""
     PATH = "path"
     """A learning path step that is repeated, missing, or out of prerequisite order."""
+    GIFT = "gift"
+    """GIFT that cannot be imported as written: a syntax error or an unsupported feature."""
     SELF_LINK = "self-link"
     """A card names itself as parent or prerequisite."""
 
