@@ -39,6 +39,7 @@ theme:
   features: [navigation.instant, navigation.prune]
 plugins:
   - search
+  - tags
   - knowledge-cards
 markdown_extensions:
   - admonition

@@ -189,3 +189,19 @@ def test_shipped_site_builds_strictly(shipped_site: Path) -> None:
     assert "unit-economics" not in written
     assert not list((ROOT / "cards").rglob("*.html"))
     assert not (shipped_site / "kcards").exists(), "page templates must not be published"
+
+
+def test_reserved_names_never_replace_generated_pages_silently(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    result = tiny_site(
+        {
+            "cards/a.md": "---\ntitle: A\nsummary: S\ntags: single-word\nexplore: [map, progress]\n---\nBody\n",
+            "cards/tags.md": "---\ntitle: Tags Card\nsummary: S\n---\nBody\n",
+        }
+    )
+    assert result.returncode == 0, result.output
+    assert "Knowledge map" in result.page("map")  # the generated map page is still there
+    assert "This card doesn" in result.page("concepts/map")  # the placeholder moved aside
+    assert '<a class="kc-link kc-link--unwritten" href="../concepts/map/"' in result.page("a")
+    assert result.lines("takes the place") == [
+        "cards/tags.md: this card takes the place of the generated Tags page; move it into a folder to keep both"
+    ]

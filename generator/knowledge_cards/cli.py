@@ -100,6 +100,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     """Print the knowledge graph as JSON, DOT or mermaid, whole or around one card."""
     _, kb = _load(args)
     keep = None
+    if args.depth < 0:
+        raise UsageError("--depth must be 0 or more")
     if args.root:
         if args.root not in kb.graph.nodes:
             raise UsageError(f"--root '{args.root}' is not a card or placeholder in this knowledge base")

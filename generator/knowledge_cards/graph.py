@@ -51,6 +51,15 @@ class Edge:
     kind: str
 
 
+# Pages the plugin generates at the site root; a placeholder with one of these slugs moves aside.
+RESERVED_PAGES = frozenset({"index", "progress", "map", "tags", "to-write"})
+
+
+def placeholder_path(slug: str) -> str:
+    """Where a placeholder page lives: `<slug>.md`, or `concepts/<slug>.md` for a reserved name."""
+    return f"concepts/{slug}.md" if slug in RESERVED_PAGES else f"{slug}.md"
+
+
 def placeholder_title(slug: str) -> str:
     """A readable title for a card not written yet: `unit-economics` -> `Unit Economics`."""
     return " ".join(word.capitalize() for word in slug.split("-"))
@@ -105,11 +114,14 @@ class KnowledgeGraph:
                 edges.append(edge)
                 if edge.target not in nodes:
                     nodes[edge.target] = Node(
-                        edge.target, placeholder_title(edge.target), Status.PLACEHOLDER, path=f"{edge.target}.md"
+                        edge.target,
+                        placeholder_title(edge.target),
+                        Status.PLACEHOLDER,
+                        path=placeholder_path(edge.target),
                     )
         for slug in wanted:
             if slug not in nodes:
-                nodes[slug] = Node(slug, placeholder_title(slug), Status.PLACEHOLDER, path=f"{slug}.md")
+                nodes[slug] = Node(slug, placeholder_title(slug), Status.PLACEHOLDER, path=placeholder_path(slug))
         self.nodes: dict[str, Node] = dict(sorted(nodes.items()))
         self.edges: tuple[Edge, ...] = tuple(edges)
         children: dict[str, list[str]] = defaultdict(list)

@@ -80,7 +80,7 @@ def derived_path(graph: KnowledgeGraph) -> LearningPath:
             sorter.done(*ready)
     return LearningPath(
         DEFAULT_PATH_ID,
-        "All concepts",
+        "Every concept in learning order",
         "Every card, each after its parent and its prerequisites.",
         tuple(order),
         derived=True,
@@ -108,6 +108,11 @@ def load_paths(file: Path, display: str, graph: KnowledgeGraph) -> tuple[list[Le
     def at(*keys: Any) -> int:
         return located.line_of(*keys)
 
+    for key_path, line in located.duplicates:
+        name = ".".join(str(part) for part in key_path)
+        problems.append(
+            warning(display, line, Code.DUPLICATE_KEY, f"key '{name}' is written twice; only this later value is used")
+        )
     for key in data:
         if key != "paths":
             problems.append(
@@ -135,9 +140,15 @@ def load_paths(file: Path, display: str, graph: KnowledgeGraph) -> tuple[list[Le
                     )
                 )
         path_id = raw.get("id")
-        title = str(raw.get("title") or "").strip()
+        title = raw.get("title") if isinstance(raw.get("title"), (str, int, float)) else ""
+        title = str(title).strip()
         ok = True
-        if not is_slug(path_id):
+        if path_id is None:
+            problems.append(
+                error(display, at(*where), Code.MISSING_KEY, "a path needs an 'id:', a slug such as 'onboarding'")
+            )
+            ok = False
+        elif not is_slug(path_id):
             problems.append(
                 error(
                     display,

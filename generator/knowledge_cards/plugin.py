@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -118,20 +119,40 @@ class CardsPlugin(BasePlugin[CardsConfig]):
 
         for slug, file in placeholder_files.items():
             file.content_string = self.renderer.placeholder_markdown(slug)
-        if self.config.home and files.get_file_from_path("index.md") is None:
-            files.append(
-                File.generated(config, "index.md", content=self.renderer.home_markdown("index.md", config.site_name))
-            )
-        if self.config.progress_page and files.get_file_from_path(PROGRESS_PAGE) is None:
-            files.append(File.generated(config, PROGRESS_PAGE, content=self.renderer.progress_markdown(PROGRESS_PAGE)))
-        if self.config.to_write_page and files.get_file_from_path(TO_WRITE_PAGE) is None:
-            files.append(File.generated(config, TO_WRITE_PAGE, content=self.renderer.to_write_markdown(TO_WRITE_PAGE)))
-        if self._has_tags_plugin(config) and files.get_file_from_path(TAGS_PAGE) is None:
-            files.append(File.generated(config, TAGS_PAGE, content=self.renderer.tags_markdown()))
-        if self.config.map_page and files.get_file_from_path(MAP_PAGE) is None:
-            files.append(
-                File.generated(config, MAP_PAGE, content=self.renderer.map_markdown(MAP_PAGE, self.config.graph_json))
-            )
+        renderer = self.renderer
+        pages: list[tuple[bool, str, str, Callable[[], str]]] = [
+            (self.config.home, "index.md", "home page", lambda: renderer.home_markdown("index.md", config.site_name)),
+            (
+                self.config.progress_page,
+                PROGRESS_PAGE,
+                "My progress",
+                lambda: renderer.progress_markdown(PROGRESS_PAGE),
+            ),
+            (
+                self.config.to_write_page,
+                TO_WRITE_PAGE,
+                "Cards to write",
+                lambda: renderer.to_write_markdown(TO_WRITE_PAGE),
+            ),
+            (self._has_tags_plugin(config), TAGS_PAGE, "Tags", renderer.tags_markdown),
+            (
+                self.config.map_page,
+                MAP_PAGE,
+                "Knowledge map",
+                lambda: renderer.map_markdown(MAP_PAGE, self.config.graph_json),
+            ),
+        ]
+        for wanted, path, name, render in pages:
+            if not wanted:
+                continue
+            existing = files.get_file_from_path(path)
+            if existing is None:
+                files.append(File.generated(config, path, content=render()))
+            elif path in self.cards_by_src:
+                log.warning(
+                    f"cards/{path}: this card takes the place of the generated {name} page; "
+                    "move it into a folder to keep both"
+                )
         graph = json.dumps(kb.graph.as_json(url_of), indent=1, ensure_ascii=False, sort_keys=False)
         files.append(File.generated(config, self.config.graph_json, content=graph + "\n"))
         if not config.nav:
@@ -166,17 +187,21 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             nav.append({"Cards to write": TO_WRITE_PAGE})
         return nav + [entry(slug) for slug in graph.roots()]
 
+    # Before Material's tags plugin reads page.meta: it needs `tags` as a list.
+    @event_priority(50)
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled or self.renderer is None:
             return None
         src = page.file.src_uri
         if src in self.failed_src:
+            page.meta.pop("tags", None)
             lines = "\n\n".join(f"    {md_text(line)}" for line in self.failed_src[src])
             return f'# This card has errors\n\n!!! failure "Fix these problems in {src}"\n{lines}\n'
         card = self.cards_by_src.get(src)
         if card is None:
             return None
         page.meta["title"] = html.escape(card.title)
+        page.meta["tags"] = list(card.tags)
         # Material reads `status` as its own page-status badge; ours lives under another key.
         page.meta["card_status"] = page.meta.pop("status", card.status.value)
         if card.summary:

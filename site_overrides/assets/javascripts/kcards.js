@@ -398,7 +398,7 @@
     var reset = root.querySelector("[data-kc-reset]");
     reset.hidden = false;
     reset.addEventListener("click", function () {
-      if (!window.confirm("Remove all your quiz results from this browser?")) return;
+      if (!window.confirm("Remove all your quiz results and visited cards from this browser?")) return;
       storage.clearAll();
       renderProgress(root);
       reset.focus();
