@@ -79,9 +79,7 @@ def test_curated_path_loads_and_steps_know_their_neighbours(tmp_path: Path) -> N
         ("- a\n", ["paths.yml:1:1: error: paths.yml must be a mapping with 'paths:', a list of paths"]),
         (
             "paths: [\n",
-            [
-                "paths.yml:2:1: error: invalid YAML: while parsing a flow node, did not find expected node content"
-            ],
+            ["paths.yml:2:1: error: invalid YAML: while parsing a flow node, did not find expected node content"],
         ),
     ],
 )
