@@ -238,6 +238,7 @@ class PageRenderer:
             graph_url=relative_url(_page_url(page_path), graph_json),
             site_root=relative_url(_page_url(page_path), ""),
             tags=tags,
+            nodes=self.graph.as_json(self.url_of)["nodes"],
             card_count=len(self.graph.cards),
             placeholder_count=len(self.graph.placeholders),
         )
