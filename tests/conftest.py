@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# The reference card's eight stages, in order.
+VALUE_CHAIN_STAGES = ["Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service"]
 
 TINY_MKDOCS_YML = """\
 site_name: Tiny

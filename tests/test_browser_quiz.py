@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, serve
+from conftest import ROOT, VALUE_CHAIN_STAGES, serve
 
 pytestmark = pytest.mark.browser
 
@@ -162,18 +162,9 @@ def test_order_question_by_keyboard_only(page, shipped_url: str) -> None:  # typ
     quiz = open_quiz(page, shipped_url + VALUE_CHAIN)
     order = question(quiz, "order")
     before = order.locator(".kc-order__text").all_inner_texts()
-    assert before != ["Sourcing", "Catalogue", "Marketing", "Storefront", "Order", "Fulfilment", "Delivery", "Service"]
+    assert before != VALUE_CHAIN_STAGES
     answer_by_keyboard(page, order)
-    assert order.locator(".kc-order__text").all_inner_texts() == [
-        "Sourcing",
-        "Catalogue",
-        "Marketing",
-        "Storefront",
-        "Order",
-        "Fulfilment",
-        "Delivery",
-        "Service",
-    ]
+    assert order.locator(".kc-order__text").all_inner_texts() == VALUE_CHAIN_STAGES
     assert order.locator(".kc-q__result").inner_text().startswith("Correct.")
     assert "position" in order.locator(".kc-order__status").inner_text()
 
@@ -359,16 +350,7 @@ def test_quiz_without_javascript_lists_questions_with_answers_behind_a_click(bro
         answer = order.locator(".kc-q__answer")
         assert answer.locator("ol li").first.is_hidden()
         answer.locator("summary").click()
-        assert answer.locator("ol li").all_inner_texts() == [
-            "Sourcing",
-            "Catalogue",
-            "Marketing",
-            "Storefront",
-            "Order",
-            "Fulfilment",
-            "Delivery",
-            "Service",
-        ]
+        assert answer.locator("ol li").all_inner_texts() == VALUE_CHAIN_STAGES
     finally:
         context.close()
 
@@ -382,15 +364,6 @@ def test_order_question_by_drag_and_drop(page, shipped_url: str) -> None:  # typ
         if item.evaluate("li => [...li.parentNode.children].indexOf(li) + 1") != place:
             target = order.locator(".kc-order__item").nth(place - 1)
             item.drag_to(target, target_position={"x": 20, "y": 2})
-    assert order.locator(".kc-order__text").all_inner_texts() == [
-        "Sourcing",
-        "Catalogue",
-        "Marketing",
-        "Storefront",
-        "Order",
-        "Fulfilment",
-        "Delivery",
-        "Service",
-    ]
+    assert order.locator(".kc-order__text").all_inner_texts() == VALUE_CHAIN_STAGES
     order.locator(".kc-q__check").click()
     assert order.locator(".kc-q__result").inner_text().startswith("Correct.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_tree
+from conftest import VALUE_CHAIN_STAGES, write_tree
 from knowledge_cards.inline import InlineMarkdown
 from knowledge_cards.knowledge_base import load_knowledge_base
 from knowledge_cards.quiz_view import stable_shuffle
@@ -180,16 +180,7 @@ def test_shipped_quizzes_are_valid() -> None:
     types = [q.type for q in chain.questions]
     assert types.count("reflect") >= 5 and "order" in types and "single" in types and "multiple" in types
     order = next(q for q in chain.questions if q.type == "order")
-    assert order.items == (
-        "Sourcing",
-        "Catalogue",
-        "Marketing",
-        "Storefront",
-        "Order",
-        "Fulfilment",
-        "Delivery",
-        "Service",
-    )
+    assert order.items == tuple(VALUE_CHAIN_STAGES)
     for quiz in kb.quizzes.values():
         for question in quiz.questions:
             for option in question.options:
