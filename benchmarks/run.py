@@ -1,0 +1,81 @@
+"""Build synthetic knowledge bases with and without our plugin and print the figures side by side.
+
+    python benchmarks/run.py [--sizes 100 1000 5000] [--seed 1]
+
+For each size: our full build (mkdocs build with the knowledge-cards plugin), a plain
+MkDocs + Material build of the same Markdown without the plugin (same theme features,
+nav from folders, pruned), `kcards check`, peak memory of each, and ours/plain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generate import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+OURS = """\
+site_name: Benchmark
+docs_dir: cards
+theme:
+  name: material
+  custom_dir: {overrides}
+  font: false
+  features: [navigation.instant, navigation.prune, navigation.sections]
+plugins:
+  - search
+  - knowledge-cards
+markdown_extensions: [admonition, attr_list, footnotes, md_in_html, tables, toc, pymdownx.details, pymdownx.superfences]
+"""
+PLAIN = OURS.replace("  - knowledge-cards\n", "").replace("custom_dir: {overrides}\n  ", "")
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (MiB) of one command, via GNU time."""
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed:\n{proc.stderr[-2000:]}")
+    peak_kib = int(re.findall(r"^(\d+)$", proc.stderr, re.MULTILINE)[-1])
+    return elapsed, peak_kib // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+    header = f"{'cards':>6} | {'ours s':>7} | {'plain s':>7} | {'ours/plain':>10} | {'check s':>7} | {'ours MiB':>8} | {'plain MiB':>9} | {'check MiB':>9}"
+    print(header)
+    print("-" * len(header))
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = Path(tmp)
+            generate(project, size, args.seed)
+            (project / "mkdocs.yml").write_text(OURS.format(overrides=ROOT / "site_overrides"))
+            ours, ours_mem = timed([str(BIN / "mkdocs"), "build", "-q", "-d", "site-ours"], project)
+            (project / "mkdocs.yml").write_text(PLAIN)
+            plain, plain_mem = timed([str(BIN / "mkdocs"), "build", "-q", "-d", "site-plain"], project)
+            (project / "mkdocs.yml").write_text(OURS.format(overrides=ROOT / "site_overrides"))
+            check, check_mem = timed([str(BIN / "kcards"), "check"], project)
+        print(
+            f"{size:>6} | {ours:>7.1f} | {plain:>7.1f} | {ours / plain:>10.2f} | {check:>7.2f} | {ours_mem:>8} | {plain_mem:>9} | {check_mem:>9}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
