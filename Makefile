@@ -40,8 +40,9 @@ $(AXE_JS):
 serve: site
 	$(BIN)/mkdocs serve --livereload -a $(HOST)
 
+# The sitemap's date comes from the last commit, so the same sources always give the same site.
 build: site
-	$(BIN)/mkdocs build --strict
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || date +%s) $(BIN)/mkdocs build --strict
 
 check: site
 	$(BIN)/kcards check

@@ -205,3 +205,27 @@ def test_reserved_names_never_replace_generated_pages_silently(tiny_site) -> Non
     assert result.lines("takes the place") == [
         "cards/tags.md: this card takes the place of the generated Tags page; move it into a folder to keep both"
     ]
+
+
+def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import ENV
+
+    sites = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        env = {**ENV, "SOURCE_DATE_EPOCH": "1700000000"}  # a sitemap's dates, as `make build` sets them
+        proc = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+        )
+        assert proc.returncode == 0, proc.stderr
+        sites.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert sites[0].keys() == sites[1].keys()
+    different = [str(path) for path in sites[0] if sites[0][path] != sites[1][path]]
+    assert different == []
+    assert Path("search/search_index.json") in sites[0] and Path("graph.json") in sites[0]
