@@ -71,3 +71,34 @@ def test_any_card_loads_or_yields_problems_with_a_place(fields: dict[str, str], 
         assert problem.path == "cards/card.md" and problem.line >= 1 and problem.message
         assert re.fullmatch(r"cards/card\.md:\d+:\d+: (error|warning): .+", problem.format(), re.DOTALL)
     assert kb.cards or kb.errors
+
+
+QUESTION = st.fixed_dictionaries(
+    {"type": st.sampled_from(["single", "multiple", "true_false", "order", "reflect", "essay"]), "prompt": TRICKY},
+    optional={
+        "options": st.lists(
+            st.fixed_dictionaries({"text": TRICKY}, optional={"correct": st.booleans(), "feedback": TRICKY}), max_size=4
+        ),
+        "items": st.lists(TRICKY, max_size=4),
+        "answer": st.one_of(st.booleans(), TRICKY),
+        "explain": TRICKY,
+        "hint": TRICKY,
+    },
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.lists(QUESTION, max_size=4).map(lambda qs: {"questions": qs}), st.lists(TRICKY)), TRICKY)
+def test_any_quiz_loads_or_yields_problems_with_a_place(data: object, raw: str) -> None:
+    import yaml
+
+    from knowledge_cards.quiz import load_quiz
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for text in (yaml.safe_dump(data, allow_unicode=True), raw):
+            file = Path(tmp) / "card.yml"
+            file.write_text(text, encoding="utf-8")
+            quiz, problems = load_quiz(file, "quizzes/card.yml", {"card"})
+            for problem in problems:
+                assert re.fullmatch(r"quizzes/card\.yml:\d+:\d+: (error|warning): .+", problem.format(), re.DOTALL)
+            assert quiz is not None or any(p.severity.value == "error" for p in problems)
