@@ -17,7 +17,7 @@ from .graph import EdgeKind, KnowledgeGraph
 from .load import read_text
 from .model import is_slug
 from .problems import Code, Problem, error, warning
-from .validate import SLUG_HINT, did_you_mean
+from .validate import SLUG_HINT, did_you_mean, duplicate_key_warnings
 
 PATH_KEYS = ("id", "title", "description", "cards")
 DEFAULT_PATH_ID = "all-concepts"
@@ -108,11 +108,7 @@ def load_paths(file: Path, display: str, graph: KnowledgeGraph) -> tuple[list[Le
     def at(*keys: Any) -> int:
         return located.line_of(*keys)
 
-    for key_path, line in located.duplicates:
-        name = ".".join(str(part) for part in key_path)
-        problems.append(
-            warning(display, line, Code.DUPLICATE_KEY, f"key '{name}' is written twice; only this later value is used")
-        )
+    problems += duplicate_key_warnings(display, located)
     for key in data:
         if key != "paths":
             problems.append(

@@ -14,7 +14,7 @@ from .frontmatter import LocatedYaml, YamlError, load_yaml
 from .load import read_text
 from .model import is_slug
 from .problems import Code, Problem, error, warning
-from .validate import SLUG_HINT, did_you_mean
+from .validate import SLUG_HINT, did_you_mean, duplicate_key_warnings
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "order", "reflect")
 QUIZ_KEYS = ("title", "pass_mark", "questions")
@@ -118,11 +118,7 @@ def load_quiz(file: Path, display: str, card_slugs: set[str] | frozenset[str]) -
             code=Code.QUIZ_ORPHAN,
         )
     check.unknown(data, QUIZ_KEYS, "the quiz")
-    for key_path, line in located.duplicates:
-        name = ".".join(str(part) for part in key_path)
-        check.problems.append(
-            warning(display, line, Code.DUPLICATE_KEY, f"key '{name}' is written twice; only this later value is used")
-        )
+    check.problems += duplicate_key_warnings(display, located)
     pass_mark = DEFAULT_PASS_MARK
     if "pass_mark" in data:
         value = data["pass_mark"]

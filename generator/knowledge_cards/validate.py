@@ -10,6 +10,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
+from .frontmatter import LocatedYaml
 from .links import find_links
 from .load import RawCard
 from .model import BodyLink, Card, LinkEntry, Loop, LoopFeedback, LoopStage, Source, Status, is_slug
@@ -28,6 +29,19 @@ def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     by_lower = {choice.lower(): choice for choice in choices}
     close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
     return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
+
+
+def duplicate_key_warnings(display: str, located: LocatedYaml) -> list[Problem]:
+    """A warning for every key written twice in one mapping (YAML keeps the later value silently)."""
+    return [
+        warning(
+            display,
+            line,
+            Code.DUPLICATE_KEY,
+            f"key '{'.'.join(str(part) for part in key_path)}' is written twice; only this later value is used",
+        )
+        for key_path, line in located.duplicates
+    ]
 
 
 def _text(value: Any) -> str | None:
@@ -149,16 +163,7 @@ def validate_card(
             )
         )
     check.unknown_keys(meta, CARD_KEYS, "front matter")
-    for key_path, line in raw.meta.duplicates:
-        name = ".".join(str(part) for part in key_path)
-        check.problems.append(
-            warning(
-                raw.display_path,
-                line,
-                Code.DUPLICATE_KEY,
-                f"key '{name}' is written twice; only this later value is used",
-            )
-        )
+    check.problems += duplicate_key_warnings(raw.display_path, raw.meta)
 
     status = Status.COMPLETE
     if "status" in meta:
