@@ -644,13 +644,19 @@
     }
   }
 
-  function swatchNode(status) {
+  /* An empty, decorative legend swatch of the given size. */
+  function swatchSvg(width, height) {
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("class", "kc-map__swatch");
-    svg.setAttribute("width", "16");
-    svg.setAttribute("height", "16");
-    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", String(width));
+    svg.setAttribute("height", String(height));
+    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
     svg.setAttribute("aria-hidden", "true");
+    return svg;
+  }
+
+  function swatchNode(status) {
+    var svg = swatchSvg(16, 16);
     var circle = function (attrs) {
       var c = document.createElementNS(SVG, "circle");
       c.setAttribute("cx", "8");
@@ -675,12 +681,7 @@
   }
 
   function swatchEdge(kind) {
-    var svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("class", "kc-map__swatch");
-    svg.setAttribute("width", "30");
-    svg.setAttribute("height", "10");
-    svg.setAttribute("viewBox", "0 0 30 10");
-    svg.setAttribute("aria-hidden", "true");
+    var svg = swatchSvg(30, 10);
     var line = document.createElementNS(SVG, "line");
     line.setAttribute("x1", "1");
     line.setAttribute("y1", "5");
