@@ -1,25 +1,29 @@
-"""Stage 4, render: the Markdown of card, placeholder and home pages, from the graph.
+"""Stage 4, render: card, placeholder and home pages, from the graph.
 
-Python computes view data; Jinja templates (site_overrides/kcards/*.md.j2, which
-a site can override) turn it into Markdown that MkDocs then renders, so
-generated sections get the table of contents, search and link checks for free.
+Python computes view data; Jinja templates in site_overrides/kcards/ (which a
+site can override) turn it into text. A card page's Markdown holds the author's
+body and the section headings (so they reach the table of contents); each
+generated part is an HTML fragment put in at its slot once Markdown has run:
+converting those parts as Markdown was most of a 1,000-card build's extra time.
 """
 
 from __future__ import annotations
 
 import re
+from html import escape as html_escape
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from .callouts import expand_callouts
 from .graph import KnowledgeGraph
 from .links import FoundLink, find_links, relative_path, relative_url, replace_links
 from .mermaid import loop_flowchart, position_flowchart
 from .model import Card, Status
-from .paths import LearningPath, steps_of
+from .paths import LearningPath, PathStep
 from .quiz import Quiz
 from .quiz_view import quiz_view
 
@@ -48,6 +52,8 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["md"] = md_text
+    # Code in <pre><code>: only <, > and & escaped, as Markdown writes code blocks.
+    env.filters["code"] = lambda text: markupsafe.Markup(html_escape(str(text), quote=False))
     return env
 
 
@@ -56,6 +62,7 @@ class LinkView:
     """A link as a template shows it: Markdown path, text, and whether it leads to unwritten work."""
 
     path: str
+    href: str
     text: str
     title: str
     description: str
@@ -83,6 +90,11 @@ class PageRenderer:
         self.src_path_of = src_path_of
         self.url_of = url_of
         self.quizzes = quizzes or {}
+        self.steps: dict[str, list[PathStep]] = {}
+        """Each card's place in every path it is on (a lookup, so a 5,000-card path stays linear)."""
+        for path in self.paths:
+            for index, slug in enumerate(path.cards):
+                self.steps.setdefault(slug, []).append(PathStep(path, index))
 
     # -- small lookups -------------------------------------------------------------
     def _status(self, slug: str) -> Status:
@@ -92,6 +104,7 @@ class PageRenderer:
         node = self.graph.node(slug)
         return LinkView(
             path=relative_path(self.src_path_of[from_slug], self.src_path_of[slug]),
+            href=self._href(from_slug, slug),
             text=text if text is not None else slug,
             title=node.title,
             description=description or node.summary,
@@ -124,7 +137,7 @@ class PageRenderer:
                 "previous": self._step_link(from_url, step.previous) if step.previous else None,
                 "next": self._step_link(from_url, step.next) if step.next else None,
             }
-            for step in steps_of(self.paths, slug)
+            for step in self.steps.get(slug, ())
         ]
         if not steps:
             return ""
@@ -144,53 +157,85 @@ class PageRenderer:
         return f"[{text}]({view.path}{link.anchor}){{ {classes} }}"
 
     def card_markdown(self, card: Card) -> str:
-        """The whole Markdown of a card page: header, body, then generated sections."""
+        """A card page's Markdown: header, body and section headings, with a slot per generated part."""
         body = expand_callouts(self.rewrite_body_links(card))
         if card.loop:
-            glance = self.env.get_template("at_a_glance.md.j2").render(
-                loop=card.loop,
-                title=card.loop.title or f"The {len(card.loop.stages)}-stage loop",
-                diagram=loop_flowchart(card.loop, **self._diagram_links(card.slug)).source(),  # type: ignore[arg-type]
-            )
-            body = _insert_at_a_glance(body, glance)
-        parent = self.graph.parent_of(card.slug)
-        siblings = self.graph.children_of(parent) if parent else ()
-        position = position_flowchart(
-            card.slug,
-            parent,
-            siblings,
-            self.graph.children_of(card.slug),
-            title_of=lambda slug: self.graph.node(slug).title,
-            **self._diagram_links(card.slug),  # type: ignore[arg-type]
-        )
-        explore = [self._link(card.slug, entry.slug, entry.description) for entry in card.explore]
-        related = [self._link(card.slug, entry.slug, entry.description) for entry in card.related]
-        backlinks = [
-            self._link(card.slug, slug, text=self.graph.node(slug).title) for slug in self.graph.linking_to(card.slug)
-        ]
+            body = _insert_at_a_glance(body, f"## At a glance\n\n{slot('glance')}\n")
+        quiz = self.quizzes.get(card.slug)
         return self.env.get_template("card.md.j2").render(
             card=card,
             status=card.status.value,
             body=body.strip("\n"),
-            explore=explore,
-            any_unwritten=any(view.unwritten for view in explore),
-            quiz=quiz_slot(card.slug) if card.slug in self.quizzes else "",
-            quiz_title=self.quizzes[card.slug].title if card.slug in self.quizzes else "",
-            position=position.source(),
-            related=related,
-            backlinks=backlinks,
+            slot=slot,
+            path=card.slug in self.steps,
+            explore=card.explore,
+            quiz=quiz is not None,
+            quiz_title=quiz.title if quiz else "",
+            related=card.related,
+            backlinks=self.graph.linking_to(card.slug),
             sources=card.sources,
             footnotes=FOOTNOTES_MARKER if _FOOTNOTE_DEFINITION.search(card.body) else "",
-            path_top=self.path_nav_html(card.slug, "top"),
-            path_bottom=self.path_nav_html(card.slug, "bottom"),
         )
 
+    def fill_slots(self, html: str, slug: str, names: tuple[str, ...]) -> str:
+        """Put the generated parts `names` of `slug`'s page in at their slots, if the page has them."""
+        for name in names:
+            marker = slot(name)
+            if marker in html:
+                html = html.replace(marker, self._section(name, slug), 1)
+        return html
+
+    def _section(self, name: str, slug: str) -> str:
+        """The HTML of one generated part of a card or placeholder page."""
+        if name == "path_top" or name == "path_bottom":
+            return self.path_nav_html(slug, name.removeprefix("path_"))
+        if name == "quiz":
+            return self.quiz_html(slug)
+        if name == "backlinks":
+            views = [
+                self._link(slug, source, text=self.graph.node(source).title) for source in self.graph.linking_to(slug)
+            ]
+            return self._render("backlinks.html.j2", backlinks=views)
+        card = self.graph.cards[slug]
+        if name == "glance" and card.loop:
+            return self._render(
+                "at_a_glance.html.j2",
+                loop=card.loop,
+                title=card.loop.title or f"The {len(card.loop.stages)}-stage loop",
+                diagram=loop_flowchart(card.loop, **self._diagram_links(slug)).source(),  # type: ignore[arg-type]
+            )
+        if name == "position":
+            parent = self.graph.parent_of(slug)
+            diagram = position_flowchart(
+                slug,
+                parent,
+                self.graph.children_of(parent) if parent else (),
+                self.graph.children_of(slug),
+                title_of=lambda other: self.graph.node(other).title,
+                **self._diagram_links(slug),  # type: ignore[arg-type]
+            )
+            return self._render("position.html.j2", diagram=diagram.source())
+        if name == "explore":
+            explore = [self._link(slug, entry.slug, entry.description) for entry in card.explore]
+            return self._render(
+                "explore.html.j2", explore=explore, any_unwritten=any(view.unwritten for view in explore)
+            )
+        if name == "related":
+            related = [self._link(slug, entry.slug, entry.description) for entry in card.related]
+            return self._render("related.html.j2", related=related)
+        if name == "sources":
+            return self._render("sources.html.j2", sources=card.sources)
+        raise ValueError(f"no generated part named {name!r}")
+
+    def _render(self, template: str, **context: object) -> str:
+        return self.env.get_template(template).render(**context).strip()
+
     def quiz_html(self, slug: str) -> str:
-        """The quiz as one raw HTML block (no blank lines, so Markdown leaves it whole)."""
+        """The quiz's HTML (every text escaped, then inline Markdown)."""
         quiz = self.quizzes.get(slug)
         if quiz is None:
             return ""
-        return _one_block(self.env.get_template("quiz.html.j2").render(quiz=quiz, questions=quiz_view(quiz)))
+        return self.env.get_template("quiz.html.j2").render(quiz=quiz, questions=quiz_view(quiz))
 
     def progress_markdown(self, page_path: str) -> str:
         """ "My progress": every card that has a quiz, for quiz.js to fill in."""
@@ -246,12 +291,11 @@ class PageRenderer:
     # -- placeholder and home pages -----------------------------------------------
     def placeholder_markdown(self, slug: str) -> str:
         """The page of a card nobody has written yet: what it is and who links to it."""
-        node = self.graph.node(slug)
-        backlinks = [
-            self._link(slug, source, text=self.graph.node(source).title) for source in self.graph.linking_to(slug)
-        ]
         return self.env.get_template("placeholder.md.j2").render(
-            node=node, backlinks=backlinks, path_top=self.path_nav_html(slug, "top")
+            node=self.graph.node(slug),
+            slot=slot,
+            path=slug in self.steps,
+            backlinks=self.graph.linking_to(slug),
         )
 
     def home_markdown(self, home_path: str, site_name: str) -> str:
@@ -260,6 +304,7 @@ class PageRenderer:
         def tree(slug: str, depth: int) -> list[tuple[int, LinkView]]:
             view = LinkView(
                 path=relative_path(home_path, self.src_path_of[slug]),
+                href=relative_url(_page_url(home_path), self.url_of[slug]),
                 text=self.graph.node(slug).title,
                 title=self.graph.node(slug).title,
                 description=self.graph.node(slug).summary,
@@ -296,10 +341,9 @@ class PageRenderer:
         )
 
 
-def quiz_slot(slug: str) -> str:
-    """Where the quiz goes in a page's Markdown; filled in after search indexing, so that
-    the search index never holds the answers."""
-    return f'<div class="kc-quiz-slot" data-kc-quiz-slot="{slug}"></div>'
+def slot(name: str) -> str:
+    """Where a generated part goes in a page's Markdown: a raw HTML block Markdown passes through as is."""
+    return f'<div class="kc-slot" data-kc-slot="{name}"></div>'
 
 
 def _insert_at_a_glance(body: str, section: str) -> str:

@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from .config import CardsConfig
 from .knowledge_base import KnowledgeBase, load_knowledge_base
 from .model import Card
-from .pages import PageRenderer, make_environment, md_text, quiz_slot
+from .pages import PageRenderer, make_environment, md_text
 from .problems import Severity
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
@@ -36,6 +36,11 @@ TO_WRITE_PAGE = "to-write.md"
 TAGS_PAGE = "tags.md"
 MAP_PAGE = "map.md"
 
+# Generated parts put in before search indexing (text the card's author wrote) and after it
+# (diagram sources, lists of other cards, path links and the quiz, whose answers stay out of the index).
+INDEXED_PARTS = ("explore", "related", "sources")
+LATE_PARTS = ("path_top", "glance", "position", "backlinks", "quiz", "path_bottom")
+
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "footnotes", "tables", "md_in_html", "pymdownx.details")
 
 
@@ -48,6 +53,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.kb: KnowledgeBase | None = None
         self.renderer: PageRenderer | None = None
         self.cards_by_src: dict[str, Card] = {}
+        self.slug_of_src: dict[str, str] = {}
+        """Card and placeholder pages by source path: the pages with generated parts."""
         self.failed_src: dict[str, list[str]] = {}
         self.quiz_errors: dict[str, list[str]] = {}
         self._tags_page = False
@@ -116,6 +123,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         env = make_environment([Path(d) / "kcards" for d in config.theme.dirs])
         self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of, kb.quizzes, kb.paths)
         self.cards_by_src = {card.path: card for card in kb.cards}
+        self.slug_of_src = {path: slug for slug, path in src_path_of.items()}
 
         for slug, file in placeholder_files.items():
             file.content_string = self.renderer.placeholder_markdown(slug)
@@ -212,15 +220,19 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             markdown += f'\n\n!!! failure "This card\'s quiz has errors"\n{lines}\n'
         return markdown
 
-    # After Material's search plugin has indexed the page: quiz answers stay out of the index.
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        slug = self.slug_of_src.get(page.file.src_uri)
+        if not self.config.enabled or self.renderer is None or slug is None or page.file.src_uri in self.failed_src:
+            return None
+        return self.renderer.fill_slots(html, slug, INDEXED_PARTS)
+
+    # After Material's search plugin has indexed the page, and after other plugins' changes.
     @event_priority(-100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        if not self.config.enabled or self.renderer is None:
+        slug = self.slug_of_src.get(page.file.src_uri)
+        if not self.config.enabled or self.renderer is None or slug is None or page.file.src_uri in self.failed_src:
             return None
-        card = self.cards_by_src.get(page.file.src_uri)
-        if card is None or card.slug not in self.renderer.quizzes:
-            return None
-        return output.replace(quiz_slot(card.slug), self.renderer.quiz_html(card.slug), 1)
+        return self.renderer.fill_slots(output, slug, LATE_PARTS)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
