@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import VALUE_CHAIN_STAGES, write_tree
+from knowledge_cards import inline
 from knowledge_cards.inline import InlineMarkdown
 from knowledge_cards.knowledge_base import load_knowledge_base
 from knowledge_cards.quiz_view import stable_shuffle
@@ -200,3 +204,20 @@ def test_second_quiz_for_a_card_is_an_error(tmp_path: Path) -> None:
 def test_a_stub_card_may_have_a_quiz(tmp_path: Path) -> None:
     quiz = "questions:\n  - {type: reflect, prompt: P, answer: A}\n"
     assert quiz_problems(tmp_path, quiz, card="---\ntitle: Chain\nstatus: stub\n---\n") == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aZé1 _*`[]()!<>&#|~\\-.,;:?'\"/%$+=\n\t—"), max_size=30) | st.text(max_size=30)
+)
+def test_plain_text_shortcut_matches_markdown(text: str) -> None:
+    """Texts that skip the Markdown pass come out exactly as Markdown would make them."""
+    fast = InlineMarkdown()
+    slow = InlineMarkdown()
+    slow_plain = inline._PLAIN
+    try:
+        inline._PLAIN = re.compile(r"(?!)")  # never matches: always the full Markdown pass
+        expected = slow(text)
+    finally:
+        inline._PLAIN = slow_plain
+    assert fast(text) == expected

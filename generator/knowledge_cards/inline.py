@@ -16,6 +16,9 @@ from markupsafe import Markup
 _ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 # Schemes a quiz link may use; anything else (javascript:, data:, ...) is dropped.
 _SAFE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:]*$)", re.IGNORECASE)
+# Text Markdown would leave as it is: starts with a letter (no list, heading or quote can
+# begin), and holds nothing that marks up (no * _ ` [ ] ! < > & # | ~ \\ or line break).
+_PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:?'\"()/%$+=-])*")
 # The paragraph wrapper Markdown puts around one block of text.
 _PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
@@ -33,6 +36,8 @@ class InlineMarkdown:
         """
         if not block:
             text = " ".join(text.split())
+        if not block and _PLAIN.fullmatch(text):
+            return Markup(html.escape(text, quote=False))  # most quiz texts: no Markdown pass needed
         escaped = html.escape(text, quote=False)
         converted = self._md.reset().convert(escaped)
         # An unsafe link (javascript:, data:, ...) keeps only its text.

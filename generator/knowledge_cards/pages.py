@@ -10,9 +10,9 @@ converting those parts as Markdown was most of a 1,000-card build's extra time.
 from __future__ import annotations
 
 import re
-from html import escape as html_escape
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import escape as html_escape
 from pathlib import Path
 
 import jinja2
