@@ -112,6 +112,24 @@ def test_loop_flowchart_source() -> None:
     ]
 
 
+def test_arrows_from_a_stage_to_itself_share_one_arrow() -> None:
+    # Mermaid draws one arrow from a box to itself; a second one would silently replace the first.
+    stages = (LoopStage("Plan"), LoopStage("Measure"))
+    feedback = (
+        LoopFeedback("Measure", "Measure", "daily"),
+        LoopFeedback("Measure", "Plan", "gaps"),
+        LoopFeedback("Measure", "Measure", ""),
+        LoopFeedback("Measure", "Measure", "weekly"),
+        LoopFeedback("Measure", "Measure", "daily"),
+    )
+    source = loop_flowchart(Loop(stages, feedback), href_of=lambda slug: None, is_unwritten=lambda slug: False)
+    assert [(e.source, e.target, e.label) for e in source.edges] == [
+        ("s1", "s2", ""),
+        ("s2", "s2", "daily / weekly"),
+        ("s2", "s1", "gaps"),
+    ]
+
+
 def test_position_flowchart_highlights_current_and_links_every_node() -> None:
     source = position_flowchart(
         "vc",

@@ -89,13 +89,35 @@ def loop_flowchart(loop: Loop, href_of: Callable[[str], str | None], is_unwritte
             DiagramNode(ids[stage.label], stage.label, href_of(stage.slug) if stage.slug else None, tuple(classes))
         )
     edges = [DiagramEdge(ids[a.label], ids[b.label]) for a, b in zip(loop.stages, loop.stages[1:], strict=False)]
-    edges += [DiagramEdge(ids[f.source], ids[f.target], f.label, dashed=True) for f in loop.feedback]
+    edges += _feedback_edges(loop, ids)
     return Flowchart(
         loop.direction,
         tuple(nodes),
         tuple(edges),
         {"placeholder": PLACEHOLDER_STYLE, "highlight": HIGHLIGHT_STYLE},
     )
+
+
+def _feedback_edges(loop: Loop, ids: dict[str, str]) -> list[DiagramEdge]:
+    """Dashed feedback arrows, in order; several arrows from a stage back to itself become one.
+
+    Mermaid draws only the last of several arrows from a box to itself, so their labels are
+    joined on the first one (" / ") instead of silently disappearing with the others.
+    """
+    arrows: list[tuple[str, str, list[str]]] = []
+    self_loops: dict[str, list[str]] = {}
+    for feedback in loop.feedback:
+        source, target = ids[feedback.source], ids[feedback.target]
+        if source == target and source in self_loops:
+            labels = self_loops[source]
+            if feedback.label and feedback.label not in labels:
+                labels.append(feedback.label)
+            continue
+        labels = [feedback.label] if feedback.label else []
+        if source == target:
+            self_loops[source] = labels
+        arrows.append((source, target, labels))
+    return [DiagramEdge(source, target, " / ".join(labels), dashed=True) for source, target, labels in arrows]
 
 
 def position_flowchart(
