@@ -1,0 +1,299 @@
+"""The hostile corpus (tests/data/hostile/), built strictly and opened page by page in chromium.
+
+Titles, summaries, tags, loop labels, path titles and quiz texts hold quotes, brackets, pipes, HTML
+and script payloads, template and mermaid syntax, emoji and right-to-left text; links go up the
+folder tree, to the card itself, round in circles and to cards nobody has written. On every page:
+no script runs, no error is logged, every diagram draws, every link lands on a file of the site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from conftest import ENV, OPEN_SHADOW_ROOTS, ROOT, TINY_MKDOCS_YML, run_mkdocs_build, serve, write_tree
+from knowledge_cards.knowledge_base import load_knowledge_base
+from knowledge_cards.paths import load_paths
+from test_browser_quiz import answer_by_mouse
+
+pytestmark = pytest.mark.browser
+
+CORPUS = ROOT / "tests" / "data" / "hostile"
+SITE_NAME = "Hostile corpus"
+
+# Records every way a payload could show it ran: dialogs, window.open, printing.
+GUARD = """
+window.__calls = [];
+for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
+  window[name] = (...args) => { window.__calls.push(name + "(" + args.map(String).join(", ") + ")"); };
+}
+"""
+
+# True once `n` diagrams are drawn as SVG (Material moves each into a shadow root).
+DRAWN = "n => [...document.querySelectorAll('div.mermaid')].filter(h => h.shadowRoot && h.shadowRoot.querySelector('svg')).length >= n"
+
+# What each page shows: every drawn diagram's text, every link (document and diagrams), the title parts.
+PAGE_STATE = """
+() => {
+  const hosts = [...document.querySelectorAll("div.mermaid")];
+  const svgs = hosts.map(h => h.shadowRoot && h.shadowRoot.querySelector("svg"));
+  const diagramLinks = svgs.flatMap(svg => svg ? [...svg.querySelectorAll("a")].map(
+    a => a.getAttribute("xlink:href") || a.getAttribute("href")) : []);
+  const text = el => { if (!el) return null; const c = el.cloneNode(true);
+    c.querySelectorAll(".headerlink").forEach(x => x.remove()); return c.textContent.trim(); };
+  return {
+    pwned: typeof window.__pwned === "undefined" ? null : String(window.__pwned),
+    calls: window.__calls,
+    pending: document.querySelectorAll("pre.mermaid").length,
+    diagrams: svgs.map(svg => svg ? svg.textContent : null),
+    links: [...document.querySelectorAll("a[href]")].map(a => a.getAttribute("href")),
+    diagramLinks,
+    h1: text(document.querySelector("article h1")),
+    title: document.title,
+    description: (document.querySelector('meta[name="description"]') || {}).content || null,
+    summary: text(document.querySelector(".kc-summary")),
+    nav: [...document.querySelectorAll(".md-nav--primary .md-nav__link")].map(a => a.textContent.trim()),
+    steps: [...document.querySelectorAll(".kc-path--top .kc-path__step a")].map(a => a.textContent),
+    tags: [...document.querySelectorAll(".md-tags .md-tag")].map(a => a.textContent.trim()),
+  };
+}
+"""
+
+
+# The corpus as the project's own loader reads it: what every page must show.
+CORPUS_KB = load_knowledge_base(CORPUS / "cards", relative_to=CORPUS)
+CORPUS_PATHS, _ = load_paths(CORPUS / "paths.yml", "paths.yml", CORPUS_KB.graph)
+CARDS = {card.slug: card for card in CORPUS_KB.cards}
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus copied to a temporary folder and built with `mkdocs build --strict`."""
+    project = tmp_path_factory.mktemp("hostile") / "project"
+    shutil.copytree(CORPUS, project, ignore=shutil.ignore_patterns("site"))
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {ROOT / 'site_overrides'}", text), encoding="utf-8")
+    before = _snapshot(project)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _snapshot(project) == before, "the build changed cards/ or quizzes/"
+    return project / "site"
+
+
+def _snapshot(project: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(project).as_posix(): p.read_bytes()
+        for folder in ("cards", "quizzes")
+        for p in sorted((project / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+def _pages(site: Path) -> list[str]:
+    """Every generated page as a URL path: each index.html (assets excluded) and the 404 page."""
+    pages = [
+        p.parent.relative_to(site).as_posix() + "/" if p.parent != site else ""
+        for p in sorted(site.rglob("index.html"))
+        if not p.relative_to(site).as_posix().startswith("assets/")
+    ]
+    return [*pages, "404.html"]
+
+
+def _target(site: Path, page: str, href: str) -> tuple[Path | None, str]:
+    """The file an internal href lands on (None if it leaves the site) and its fragment."""
+    parts = urlsplit(href)
+    if not parts.path:
+        return (site / page / "index.html" if not page.endswith(".html") else site / page), parts.fragment
+    base = "" if page.endswith(".html") or parts.path.startswith("/") else page
+    resolved = (site / base / unquote(parts.path).lstrip("/")).resolve()
+    if not resolved.is_relative_to(site.resolve()):
+        return None, parts.fragment
+    return (resolved / "index.html" if resolved.is_dir() else resolved), parts.fragment
+
+
+def _link_problems(site: Path, page: str, hrefs: list[str], ids: dict[Path, set[str]]) -> list[str]:
+    problems = []
+    for href in hrefs:
+        scheme = urlsplit(href).scheme.lower()
+        if scheme in ("javascript", "data", "vbscript"):
+            problems.append(f"{page}: unsafe href {href!r}")
+            continue
+        if scheme or href.startswith("//"):
+            continue  # external (sources): never fetched
+        file, fragment = _target(site, page, href)
+        if file is None or not file.is_file():
+            problems.append(f"{page}: {href!r} lands on no file")
+            continue
+        if fragment and file.suffix == ".html":
+            if file not in ids:
+                ids[file] = set(re.findall(r'\bid="([^"]+)"', file.read_text(encoding="utf-8")))
+            if unquote(fragment) not in ids[file]:
+                problems.append(f"{page}: {href!r} has no element #{fragment}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def walked(hostile_site: Path, browser: Any) -> Iterator[dict[str, Any]]:
+    """Open every page once, in one tab; record what each one showed and every problem seen."""
+    url, stop = serve(hostile_site)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(OPEN_SHADOW_ROOTS)
+    context.add_init_script(GUARD)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    tab.on("console", lambda msg: errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    tab.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    states: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    ids: dict[Path, set[str]] = {}
+    try:
+        for page in _pages(hostile_site):
+            errors.clear()
+            tab.goto(url + page)
+            expected = (
+                (hostile_site / (page if page.endswith(".html") else page + "index.html"))
+                .read_text(encoding="utf-8")
+                .count('class="mermaid"')
+            )
+            if expected:
+                try:
+                    tab.wait_for_function(DRAWN, arg=expected, timeout=15000)
+                except PlaywrightTimeout:
+                    problems.append(f"{page}: its {expected} diagrams were not all drawn within 15 s")
+            if tab.locator(".kc-quiz").count():
+                tab.locator(".kc-quiz details.quiz > summary").click()
+                tab.wait_for_selector(".kc-quiz.kc-quiz--ready")
+                for question in tab.locator(".kc-q").all():  # wrong answers show every feedback text
+                    answer_by_mouse(question, right=False)
+                for hint in tab.locator(".kc-q__hint summary").all():
+                    hint.click()
+            if page == "":
+                tab.locator("input.md-search__input").click()
+                tab.locator("input.md-search__input").press_sequentially("script", delay=10)
+                tab.locator(".md-search-result__item").first.wait_for(timeout=10000)
+            state = tab.evaluate(PAGE_STATE)
+            states[page] = state
+            problems += [f"{page}: {error}" for error in errors]
+            if state["pwned"] is not None or state["calls"]:
+                problems.append(f"{page}: a payload ran: __pwned={state['pwned']!r}, calls={state['calls']}")
+            if state["pending"] or len(state["diagrams"]) != expected or None in state["diagrams"]:
+                problems.append(f"{page}: {expected} diagrams, drawn: {state['diagrams']}, undrawn: {state['pending']}")
+            problems += [
+                f"{page}: diagram syntax error" for text in state["diagrams"] if text and "Syntax error" in text
+            ]
+            problems += _link_problems(hostile_site, page, state["links"] + state["diagramLinks"], ids)
+        yield {"states": states, "problems": problems}
+    finally:
+        context.close()
+        stop()
+
+
+def test_every_page_opens_clean(walked: dict[str, Any], hostile_site: Path) -> None:
+    states = walked["states"]
+    links = sum(len(s["links"]) + len(s["diagramLinks"]) for s in states.values())
+    diagrams = sum(len(s["diagrams"]) for s in states.values())
+    print(f"\nhostile corpus: {len(CARDS)} cards, {len(states)} pages opened, {diagrams} diagrams, {links} links")
+    assert walked["problems"] == [], "\n".join(walked["problems"])
+    assert len(states) == len(_pages(hostile_site)) == 31
+    assert diagrams == len(CARDS) + sum(card.loop is not None for card in CARDS.values())
+    assert links > 1000
+
+
+@pytest.mark.parametrize("slug", sorted(CARDS))
+def test_hostile_title_shows_exactly_as_written(walked: dict[str, Any], hostile_site: Path, slug: str) -> None:
+    graph = json.loads((hostile_site / "graph.json").read_text(encoding="utf-8"))
+    card = CARDS[slug]
+    state = walked["states"][next(node["url"] for node in graph["nodes"] if node["slug"] == slug)]
+    assert state["h1"] == card.title
+    assert state["title"] == f"{card.title} - {SITE_NAME}"
+    assert card.title in state["nav"]
+    assert any(card.title in text for text in state["diagrams"]), "its box in 'Where this concept fits'"
+    assert state["summary"] == card.summary
+    assert state["description"] == card.summary
+    assert state["steps"] == [path.title for path in CORPUS_PATHS if slug in path.cards]
+    assert sorted(state["tags"]) == sorted(card.tags)
+
+
+# Tags go to Material's tags plugin, which prints their names as HTML and drops emoji from anchors.
+# The corpus above holds no HTML-like tag, so that these known defects don't hide the others.
+HOSTILE_TAGS = ["<img src=x onerror=window.__pwned=1>", "😬", "🇺🇦", "c", "c++"]
+TAG_LISTING = """
+() => [...document.querySelectorAll("article h2[id^='tag:']")].map(h => ({
+  id: h.id, text: h.querySelector(".md-tag").textContent.trim()}))
+"""
+
+
+@pytest.fixture(scope="module")
+def tagged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One card with hostile tags, built strictly and served."""
+    project = tmp_path_factory.mktemp("tags")
+    tags = ", ".join(json.dumps(tag, ensure_ascii=False) for tag in HOSTILE_TAGS)
+    write_tree(
+        project,
+        {
+            "mkdocs.yml": TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides"),
+            "cards/tagged.md": f"---\ntitle: Tagged\nsummary: S\ntags: [{tags}]\n---\nBody.\n",
+        },
+    )
+    result = run_mkdocs_build(project, "--strict")
+    assert result.returncode == 0, result.output
+    url, stop = serve(result.site)
+    yield url
+    stop()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: Material prints tag names as HTML (card chips, Tags page headings and contents), so a tag "
+    "can run script; fix proposed for plugin.py: page.meta['tags'] = [html.escape(tag) for tag in card.tags]",
+)
+def test_tag_names_show_as_text(page, tagged_site: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(tagged_site + "tagged/")
+    chips = page.locator(".md-tags .md-tag").all_inner_texts()
+    pwned = page.evaluate("() => window.__pwned")
+    page.goto(tagged_site + "tags/")
+    listed = sorted(entry["text"] for entry in page.evaluate(TAG_LISTING))
+    contents = page.locator(".md-sidebar--secondary .md-nav__link").all_inner_texts()
+    assert (pwned, page.evaluate("() => window.__pwned")) == (None, None)
+    assert sorted(chip.strip() for chip in chips) == sorted(HOSTILE_TAGS)
+    assert listed == sorted(HOSTILE_TAGS)
+    assert HOSTILE_TAGS[0] in [entry.strip() for entry in contents]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: Material's tag anchors drop emoji and symbols ('😬' and '🇺🇦' are both #tag:, 'c++' is #tag:c), so "
+    "tag links land on the wrong tag; fix proposed for plugin.py: in on_config, give the tags plugin a "
+    "tags_slugify that keeps letters and digits and writes every other character as its code point",
+)
+def test_each_tag_link_lands_on_its_own_tag(page, tagged_site: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(tagged_site + "tags/")
+    listing = page.evaluate(TAG_LISTING)
+    assert len({entry["id"] for entry in listing}) == len(HOSTILE_TAGS)
+    heading_of = {entry["id"]: entry["text"] for entry in listing}
+    page.goto(tagged_site + "tagged/")
+    chips = page.locator(".md-tags a.md-tag").evaluate_all(
+        "chips => chips.map(a => [a.textContent.trim(), a.getAttribute('href').split('#')[1]])"
+    )
+    assert len(chips) == len(HOSTILE_TAGS)
+    assert [heading_of.get(unquote(anchor)) for _, anchor in chips] == [text for text, _ in chips]
