@@ -1,0 +1,223 @@
+"""Defective inputs through both front doors: `kcards check` and `mkdocs build --strict`.
+
+Each case is a small project with one defect. Both commands must report the exact
+`path:line:col: error: message` lines, exit non-zero, print no traceback, and leave every
+file under cards/ and quizzes/ exactly as it was (none changed, added or removed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import sys
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ENV, ROOT, TINY_MKDOCS_YML, BuildResult, write_tree
+from knowledge_cards.cli import main as kcards
+
+GOOD = "---\ntitle: Good\nsummary: A good card.\n---\nBody.\n"
+QUIZ_CARD = {"cards/pricing.md": "---\ntitle: Pricing\nsummary: S\n---\nBody.\n"}
+SLUG_HINT = "(lower-case letters and digits joined by single hyphens, e.g. 'unit-economics')"
+
+CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
+    "invalid-yaml": (
+        {"cards/a.md": "---\ntitle: [unclosed\nsummary: S\n---\n"},
+        [
+            "cards/a.md:2:1: error: invalid YAML in front matter: "
+            "while parsing a flow sequence, did not find expected ',' or ']'"
+        ],
+    ),
+    "non-mapping-front-matter": (
+        {"cards/a.md": "---\n- just\n- a list\n---\n"},
+        ["cards/a.md:2:1: error: front matter must be a mapping of keys to values, not a list"],
+    ),
+    "missing-title": (
+        {"cards/a.md": "---\nsummary: S\n---\n"},
+        ["cards/a.md:1:1: error: missing required key 'title'"],
+    ),
+    "unknown-status": (
+        {"cards/a.md": "---\ntitle: A\nsummary: S\nstatus: finished\n---\n"},
+        ["cards/a.md:4:1: error: status: 'finished' is not one of complete, draft, stub"],
+    ),
+    "unknown-question-type": (
+        {**QUIZ_CARD, "quizzes/pricing.yml": "questions:\n  - type: essay\n    prompt: Why?\n"},
+        [
+            "quizzes/pricing.yml:2:1: error: question type 'essay' is not one of "
+            "single, multiple, true_false, order, reflect"
+        ],
+    ),
+    "duplicate-slug": (
+        {"cards/a/pricing.md": GOOD, "cards/b/pricing.md": GOOD},
+        [
+            "cards/b/pricing.md:1:1: error: duplicate slug 'pricing': cards/a/pricing.md already uses it; "
+            "slugs are unique across all folders"
+        ],
+    ),
+    "invalid-file-slug": (
+        {"cards/Unit_Economics.md": GOOD},
+        [
+            f"cards/Unit_Economics.md:1:1: error: file name 'Unit_Economics.md' is not a valid slug {SLUG_HINT}; rename the file"
+        ],
+    ),
+    "invalid-parent-slug": (
+        {"cards/a.md": "---\ntitle: A\nsummary: S\nparent: Unit Economics\n---\n"},
+        [f"cards/a.md:4:1: error: parent: 'Unit Economics' is not a valid slug {SLUG_HINT}"],
+    ),
+    "parent-cycle": (
+        {
+            "cards/a.md": "---\ntitle: A\nsummary: S\nparent: b\n---\n",
+            "cards/b.md": "---\ntitle: B\nsummary: S\nparent: a\n---\n",
+        },
+        ["cards/a.md:4:1: error: parent cycle: a -> b -> a; parents must not lead back to the card"],
+    ),
+    "prerequisite-cycle": (
+        {
+            "cards/a.md": "---\ntitle: A\nsummary: S\nprerequisites: [b]\n---\n",
+            "cards/b.md": "---\ntitle: B\nsummary: S\nprerequisites: [c]\n---\n",
+            "cards/c.md": "---\ntitle: C\nsummary: S\nprerequisites:\n  - a\n---\n",
+        },
+        ["cards/a.md:4:1: error: prerequisite cycle: a -> b -> c -> a; prerequisites must not lead back to the card"],
+    ),
+    "undecodable-bytes": (
+        {"cards/a.md": b"---\ntitle: Caf\xe9\nsummary: S\n---\n"},
+        ["cards/a.md:2:1: error: file is not UTF-8 text (byte 0xe9); save it as UTF-8"],
+    ),
+    "empty-card": (
+        {"cards/a.md": ""},
+        ["cards/a.md:1:1: error: the card file is empty; it needs front matter with at least a title"],
+    ),
+    "quiz-without-right-answer": (
+        {
+            **QUIZ_CARD,
+            "quizzes/pricing.yml": "questions:\n  - type: single\n    prompt: Which?\n    options: [One, Two]\n",
+        },
+        ["quizzes/pricing.yml:4:1: error: no option is marked 'correct: true'; a question needs a right answer"],
+    ),
+    "link-out-of-cards": (
+        {
+            "cards/area/a.md": "---\ntitle: A\nsummary: S\n---\nSee [out](../../outside.md) and [abs](/absolute/path.md).\n"
+        },
+        [
+            f"cards/area/a.md:5:5: error: link (../../outside.md): '../../outside.md' is not a valid slug {SLUG_HINT} "
+            "nor an existing file",
+            f"cards/area/a.md:5:33: error: link (/absolute/path.md): '/absolute/path.md' is not a valid slug {SLUG_HINT} "
+            "nor an existing file",
+        ],
+    ),
+}
+
+
+@dataclass
+class Run:
+    """What one command printed and returned."""
+
+    code: int
+    output: str
+
+
+@dataclass
+class Case:
+    kcards: Run
+    mkdocs: BuildResult
+    before: dict[str, bytes]
+    after: dict[str, bytes]
+
+
+def _snapshot(project: Path) -> dict[str, bytes]:
+    """Every file under cards/ and quizzes/, by relative path."""
+    return {
+        p.relative_to(project).as_posix(): p.read_bytes()
+        for folder in ("cards", "quizzes")
+        for p in sorted((project / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+def _kcards_check(project: Path) -> Run:
+    """`kcards check` in the project folder, in this process (its main returns the exit code)."""
+    out = io.StringIO()
+    with contextlib.chdir(project), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            code = kcards(["check"])
+        except BaseException:  # a crash must show up as a traceback in the output, not stop the run
+            traceback.print_exc(file=out)
+            code = -1
+    return Run(code, out.getvalue())
+
+
+def _mkdocs_build(project: Path) -> BuildResult:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
+    return BuildResult(proc.returncode, proc.stdout + proc.stderr, project)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
+    """Every case checked and built once; builds run two at a time (they are separate processes)."""
+    projects = {}
+    for name, (files, _) in CASES.items():
+        project = tmp_path_factory.mktemp(name)
+        write_tree(project, {"mkdocs.yml": TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides"), **files})
+        write_tree(project, {"cards/good.md": GOOD})
+        (project / "quizzes").mkdir(exist_ok=True)
+        projects[name] = project
+    before = {name: _snapshot(project) for name, project in projects.items()}
+    checks = {name: _kcards_check(project) for name, project in projects.items()}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        builds = dict(zip(projects, pool.map(_mkdocs_build, projects.values()), strict=True))
+    return {name: Case(checks[name], builds[name], before[name], _snapshot(projects[name])) for name in projects}
+
+
+def _diagnostics(output: str) -> list[str]:
+    """Our `path:line:col: severity: message` lines, whatever the logger put before them."""
+    return [
+        line.split(" -  ", 1)[-1].strip()
+        for line in output.splitlines()
+        if ": error: " in line or ": warning: " in line
+    ]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_kcards_check_reports_the_exact_lines(results: dict[str, Case], name: str) -> None:
+    case = results[name]
+    assert _diagnostics(case.kcards.output) == CASES[name][1]
+    assert case.kcards.code == 1
+    assert "Traceback" not in case.kcards.output
+
+
+# MkDocs reads every page's source before our plugin can replace it with the card's problems.
+UNDECODABLE_CRASH = pytest.mark.xfail(
+    strict=True,
+    reason="bug: MkDocs reads the source of a card that is not UTF-8 and stops with a UnicodeDecodeError "
+    "traceback (strict or not); fix proposed for plugin.py: on_files sets content_string = '' on every "
+    "file in failed_src",
+)
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=UNDECODABLE_CRASH) if name == "undecodable-bytes" else name for name in CASES]
+)
+def test_strict_build_reports_the_exact_lines_and_stops(results: dict[str, Case], name: str) -> None:
+    case = results[name]
+    assert _diagnostics(case.mkdocs.output) == CASES[name][1]
+    assert case.mkdocs.returncode != 0
+    assert "Traceback" not in case.mkdocs.output
+    assert "Aborted with" in case.mkdocs.output and "in strict mode!" in case.mkdocs.output
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_nothing_in_cards_or_quizzes_changes(results: dict[str, Case], name: str) -> None:
+    case = results[name]
+    assert case.after == case.before  # same files, byte for byte: none changed, added or removed
