@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from knowledge_cards.callouts import expand_callouts
 from knowledge_cards.graph import KnowledgeGraph
@@ -160,3 +164,22 @@ def test_callouts_get_titles_outside_code() -> None:
         "```",
         '!!! rule "Custom"',
     ]
+
+
+# Site paths never climb out of the site (no ".."), but may hold "." and repeated names.
+_SEGMENT = st.sampled_from(["a", "b", "c", "index.md", "x.md", ".", "ü"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SEGMENT, max_size=4), st.lists(_SEGMENT, max_size=4), st.booleans(), st.booleans())
+def test_relative_links_match_posixpath(to: list[str], start: list[str], to_dir: bool, from_dir: bool) -> None:
+    """The fast relative path and URL agree with posixpath.relpath on every shape of path."""
+    target = "/".join(to) + ("/" if to_dir and to else "")
+    origin = "/".join(start) + ("/" if from_dir and start else "")
+    if target:
+        assert relative_path(origin, target) == posixpath.relpath(target, posixpath.dirname(origin) or ".")
+    base = origin if origin.endswith("/") or not origin else posixpath.dirname(origin) + "/"
+    expected = posixpath.relpath("/" + target, "/" + base) if target else posixpath.relpath("/", "/" + base)
+    if target.endswith("/") and not expected.endswith("/"):
+        expected += "/"
+    assert relative_url(origin, target) == ("./" if expected in (".", "./") else expected)

@@ -91,6 +91,12 @@ class BodyLink:
     slug: str
     line: int
     column: int
+    start: int = 0
+    """Where the link's text begins in the body (offset), for rewriting it without parsing again."""
+    end: int = 0
+    text: str | None = None
+    """The text shown, when the link gives one (`[[slug|text]]`, `[text](slug.md)`)."""
+    anchor: str = ""
 
 
 @dataclass(frozen=True)

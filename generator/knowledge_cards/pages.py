@@ -20,9 +20,10 @@ import markupsafe
 
 from .callouts import expand_callouts
 from .graph import KnowledgeGraph
-from .links import FoundLink, find_links, relative_path, relative_url, replace_links
+from .inline import InlineMarkdown
+from .links import relative_path, relative_url
 from .mermaid import loop_flowchart, position_flowchart
-from .model import Card, Status
+from .model import BodyLink, Card, Status
 from .paths import LearningPath, PathStep
 from .quiz import Quiz
 from .quiz_view import quiz_view
@@ -50,6 +51,7 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # one environment per build: no stat() of the template per page part
     )
     env.filters["md"] = md_text
     # Code in <pre><code>: only <, > and & escaped, as Markdown writes code blocks.
@@ -61,13 +63,14 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
 class LinkView:
     """A link as a template shows it: Markdown path, text, and whether it leads to unwritten work."""
 
-    path: str
     href: str
     text: str
     title: str
     description: str
     status: str
     unwritten: bool
+    path: str = ""
+    """The Markdown path, for pages written as Markdown (home, cards to write)."""
 
 
 class PageRenderer:
@@ -90,6 +93,7 @@ class PageRenderer:
         self.src_path_of = src_path_of
         self.url_of = url_of
         self.quizzes = quizzes or {}
+        self.inline = InlineMarkdown()
         self.steps: dict[str, list[PathStep]] = {}
         """Each card's place in every path it is on (a lookup, so a 5,000-card path stays linear)."""
         for path in self.paths:
@@ -103,7 +107,6 @@ class PageRenderer:
     def _link(self, from_slug: str, slug: str, description: str = "", text: str | None = None) -> LinkView:
         node = self.graph.node(slug)
         return LinkView(
-            path=relative_path(self.src_path_of[from_slug], self.src_path_of[slug]),
             href=self._href(from_slug, slug),
             text=text if text is not None else slug,
             title=node.title,
@@ -147,14 +150,22 @@ class PageRenderer:
     # -- card pages ----------------------------------------------------------------
     def rewrite_body_links(self, card: Card) -> str:
         """Card links in the body become relative Markdown links, marked when unwritten."""
-        links = [link for link in find_links(card.body) if link.valid and link.target in self.graph.nodes]
-        return replace_links(card.body, links, lambda link: self._body_link(card, link))
+        parts: list[str] = []
+        position = 0
+        for link in card.body_links:  # found once, when the card was loaded
+            if link.slug not in self.graph.nodes or link.start < position or link.end <= link.start:
+                continue
+            parts += [card.body[position : link.start], self._body_link(card, link)]
+            position = link.end
+        parts.append(card.body[position:])
+        return "".join(parts)
 
-    def _body_link(self, card: Card, link: FoundLink) -> str:
-        view = self._link(card.slug, link.target)
-        text = link.text if link.text is not None else link.target
-        classes = '.kc-link .kc-link--unwritten title="Not written yet"' if view.unwritten else ".kc-link"
-        return f"[{text}]({view.path}{link.anchor}){{ {classes} }}"
+    def _body_link(self, card: Card, link: BodyLink) -> str:
+        path = relative_path(self.src_path_of[card.slug], self.src_path_of[link.slug])
+        text = link.text if link.text is not None else link.slug
+        unwritten = self._status(link.slug).is_unwritten
+        classes = '.kc-link .kc-link--unwritten title="Not written yet"' if unwritten else ".kc-link"
+        return f"[{text}]({path}{link.anchor}){{ {classes} }}"
 
     def card_markdown(self, card: Card) -> str:
         """A card page's Markdown: header, body and section headings, with a slot per generated part."""
@@ -235,7 +246,7 @@ class PageRenderer:
         quiz = self.quizzes.get(slug)
         if quiz is None:
             return ""
-        return self.env.get_template("quiz.html.j2").render(quiz=quiz, questions=quiz_view(quiz))
+        return self.env.get_template("quiz.html.j2").render(quiz=quiz, questions=quiz_view(quiz, self.inline))
 
     def progress_markdown(self, page_path: str) -> str:
         """ "My progress": every card that has a quiz, for quiz.js to fill in."""

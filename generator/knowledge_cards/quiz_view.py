@@ -48,9 +48,9 @@ def stable_shuffle(count: int, seed: str) -> list[int]:
     return order
 
 
-def quiz_view(quiz: Quiz) -> list[QuestionView]:
+def quiz_view(quiz: Quiz, inline: InlineMarkdown | None = None) -> list[QuestionView]:
     """Question views with every text converted by the safe inline Markdown converter."""
-    inline = InlineMarkdown()
+    inline = inline or InlineMarkdown()
     views = []
     for number, question in enumerate(quiz.questions, start=1):
         items = tuple(inline(item) for item in question.items)

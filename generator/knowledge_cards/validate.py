@@ -250,7 +250,7 @@ def validate_card(
                 )
             )
         else:
-            body_links.append(BodyLink(link.target, line, link.column))
+            body_links.append(BodyLink(link.target, line, link.column, link.start, link.end, link.text, link.anchor))
 
     if any(problem.severity.value == "error" for problem in check.problems) or not title:
         return None, check.problems
