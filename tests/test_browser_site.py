@@ -165,14 +165,20 @@ AXE = Path(__file__).resolve().parent / ".vendor" / "axe.min.js"
 
 @pytest.mark.parametrize(
     "path",
-    ["", VALUE_CHAIN, "unit-economics/", "progress/", "404.html"],
-    ids=["home", "card", "placeholder", "progress", "404"],
+    ["", VALUE_CHAIN, "unit-economics/", "progress/", "tags/", "to-write/", "404.html"],
+    ids=["home", "card-on-a-path", "placeholder", "progress", "tags", "to-write", "404"],
 )
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_no_serious_axe_violations(page, shipped_url: str, path: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
     page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
     page.goto(shipped_url + path)
     assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == scheme
+    if path == VALUE_CHAIN:  # the card shows its learning path, "Step k of n", at the top and the bottom
+        assert (
+            page.locator(".kc-path .kc-path__step").all_inner_texts()
+            == ["Step 2 of 7 in New team member onboarding"] * 2
+        )
+        assert page.locator(".kc-path__prev").count() == page.locator(".kc-path__next").count() == 2
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     serious = [
