@@ -130,9 +130,15 @@ def _target(site: Path, page: str, href: str) -> tuple[Path | None, str]:
     return (resolved / "index.html" if resolved.is_dir() else resolved), parts.fragment
 
 
-def _link_problems(site: Path, page: str, hrefs: list[str], ids: dict[Path, set[str]]) -> list[str]:
+def _link_problems(site: Path, base: str, page: str, hrefs: list[str], ids: dict[Path, set[str]]) -> list[str]:
+    """Every way the hrefs of one page fail: unsafe schemes, no file to land on, no element for a fragment.
+
+    Material's instant navigation makes some hrefs absolute: those under `base` are the site's own.
+    """
     problems = []
     for href in hrefs:
+        if href.startswith(base):
+            href = "/" + href.removeprefix(base)
         scheme = urlsplit(href).scheme.lower()
         if scheme in ("javascript", "data", "vbscript"):
             problems.append(f"{page}: unsafe href {href!r}")
@@ -201,7 +207,7 @@ def walked(hostile_site: Path, browser: Any) -> Iterator[dict[str, Any]]:
             problems += [
                 f"{page}: diagram syntax error" for text in state["diagrams"] if text and "Syntax error" in text
             ]
-            problems += _link_problems(hostile_site, page, state["links"] + state["diagramLinks"], ids)
+            problems += _link_problems(hostile_site, url, page, state["links"] + state["diagramLinks"], ids)
         yield {"states": states, "problems": problems}
     finally:
         context.close()
@@ -223,7 +229,7 @@ def test_every_page_opens_clean(walked: dict[str, Any], hostile_site: Path) -> N
 def test_hostile_title_shows_exactly_as_written(walked: dict[str, Any], hostile_site: Path, slug: str) -> None:
     graph = json.loads((hostile_site / "graph.json").read_text(encoding="utf-8"))
     card = CARDS[slug]
-    state = walked["states"][next(node["url"] for node in graph["nodes"] if node["slug"] == slug)]
+    state = walked["states"][unquote(next(node["url"] for node in graph["nodes"] if node["slug"] == slug))]
     assert state["h1"] == card.title
     assert state["title"] == f"{card.title} - {SITE_NAME}"
     assert card.title in state["nav"]
@@ -234,9 +240,11 @@ def test_hostile_title_shows_exactly_as_written(walked: dict[str, Any], hostile_
     assert sorted(state["tags"]) == sorted(card.tags)
 
 
-# Tags go to Material's tags plugin, which prints their names as HTML and drops emoji from anchors.
-# The corpus above holds no HTML-like tag, so that these known defects don't hide the others.
+# Known defects, each in a small site of its own so that they don't hide others in the corpus:
+# Material prints tag names as HTML and drops emoji from their anchors, and a body link to a card
+# in a folder named with '#' or '?' keeps that character raw, so the link ends early.
 HOSTILE_TAGS = ["<img src=x onerror=window.__pwned=1>", "😬", "🇺🇦", "c", "c++"]
+ODD_FOLDERS = {"in-hash": "cards/issue #7", "in-query": "cards/why?"}
 TAG_LISTING = """
 () => [...document.querySelectorAll("article h2[id^='tag:']")].map(h => ({
   id: h.id, text: h.querySelector(".md-tag").textContent.trim()}))
@@ -244,21 +252,26 @@ TAG_LISTING = """
 
 
 @pytest.fixture(scope="module")
-def tagged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One card with hostile tags, built strictly and served."""
-    project = tmp_path_factory.mktemp("tags")
+def defect_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """One card with hostile tags and links to cards in oddly named folders, built (not strictly) and served."""
+    project = tmp_path_factory.mktemp("defects")
     tags = ", ".join(json.dumps(tag, ensure_ascii=False) for tag in HOSTILE_TAGS)
+    card = "---\ntitle: {title}\nsummary: S\n{extra}---\n{body}\n"
     write_tree(
         project,
         {
             "mkdocs.yml": TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides"),
-            "cards/tagged.md": f"---\ntitle: Tagged\nsummary: S\ntags: [{tags}]\n---\nBody.\n",
+            "cards/tagged.md": card.format(title="Tagged", extra=f"tags: [{tags}]\n", body="[[in-hash]] [[in-query]]"),
+            **{
+                f"{folder}/{slug}.md": card.format(title=slug, extra="", body="")
+                for slug, folder in ODD_FOLDERS.items()
+            },
         },
     )
-    result = run_mkdocs_build(project, "--strict")
+    result = run_mkdocs_build(project)
     assert result.returncode == 0, result.output
     url, stop = serve(result.site)
-    yield url
+    yield url, result.site
     stop()
 
 
@@ -267,11 +280,12 @@ def tagged_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     reason="bug: Material prints tag names as HTML (card chips, Tags page headings and contents), so a tag "
     "can run script; fix proposed for plugin.py: page.meta['tags'] = [html.escape(tag) for tag in card.tags]",
 )
-def test_tag_names_show_as_text(page, tagged_site: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(tagged_site + "tagged/")
+def test_tag_names_show_as_text(page, defect_site: tuple[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    url, _ = defect_site
+    page.goto(url + "tagged/")
     chips = page.locator(".md-tags .md-tag").all_inner_texts()
     pwned = page.evaluate("() => window.__pwned")
-    page.goto(tagged_site + "tags/")
+    page.goto(url + "tags/")
     listed = sorted(entry["text"] for entry in page.evaluate(TAG_LISTING))
     contents = page.locator(".md-sidebar--secondary .md-nav__link").all_inner_texts()
     assert (pwned, page.evaluate("() => window.__pwned")) == (None, None)
@@ -284,16 +298,31 @@ def test_tag_names_show_as_text(page, tagged_site: str) -> None:  # type: ignore
     strict=True,
     reason="bug: Material's tag anchors drop emoji and symbols ('😬' and '🇺🇦' are both #tag:, 'c++' is #tag:c), so "
     "tag links land on the wrong tag; fix proposed for plugin.py: in on_config, give the tags plugin a "
-    "tags_slugify that keeps letters and digits and writes every other character as its code point",
+    "tags_slugify that keeps letters, digits and '-' and writes every other character as its code point",
 )
-def test_each_tag_link_lands_on_its_own_tag(page, tagged_site: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(tagged_site + "tags/")
+def test_each_tag_link_lands_on_its_own_tag(page, defect_site: tuple[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    url, _ = defect_site
+    page.goto(url + "tags/")
     listing = page.evaluate(TAG_LISTING)
     assert len({entry["id"] for entry in listing}) == len(HOSTILE_TAGS)
     heading_of = {entry["id"]: entry["text"] for entry in listing}
-    page.goto(tagged_site + "tagged/")
+    page.goto(url + "tagged/")
     chips = page.locator(".md-tags a.md-tag").evaluate_all(
         "chips => chips.map(a => [a.textContent.trim(), a.getAttribute('href').split('#')[1]])"
     )
     assert len(chips) == len(HOSTILE_TAGS)
     assert [heading_of.get(unquote(anchor)) for _, anchor in chips] == [text for text, _ in chips]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a body link to a card in a folder named with '#' or '?' is written as a raw Markdown path, "
+    "so it ends at that character (with '?' even a strict build passes); fix proposed for pages.py: "
+    "_body_link percent-encodes the path, quote(relative_path(...))",
+)
+def test_body_links_reach_cards_in_any_folder(page, defect_site: tuple[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    url, site = defect_site
+    page.goto(url + "tagged/")
+    hrefs = page.locator("article a.kc-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert len(hrefs) == len(ODD_FOLDERS)
+    assert _link_problems(site, url, "tagged/", hrefs, {}) == []
