@@ -30,6 +30,21 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
 TIMES: dict[str, float] = defaultdict(float)
+PAGES: dict[str, float] = defaultdict(float)
+
+
+def per_page(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Charge a page stage's time to the page too, to find the slowest pages."""
+
+    @functools.wraps(function)
+    def wrapper(page: Any, *args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return function(page, *args, **kwargs)
+        finally:
+            PAGES[page.file.src_uri] += time.process_time() - start
+
+    return wrapper
 
 
 def timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,8 +81,10 @@ def main() -> None:
     logging.basicConfig(level=logging.ERROR)
 
     Page.read_source = timed("read sources", Page.read_source)  # type: ignore[method-assign]
-    Page.render = timed("markdown (incl. plugin page events inside)", Page.render)  # type: ignore[method-assign]
-    mkdocs_build._build_page = timed("template render + write (incl. post_page)", mkdocs_build._build_page)  # type: ignore[attr-defined]
+    Page.render = timed("markdown", per_page(Page.render))  # type: ignore[method-assign]
+    mkdocs_build._build_page = timed(  # type: ignore[attr-defined]
+        "template render + write (incl. page_context, post_page)", per_page(mkdocs_build._build_page)
+    )
 
     config = load_config("mkdocs.yml", site_dir=str(args.project / "site-phases"))
     config.plugins.on_startup(command="build", dirty=False)
@@ -85,6 +102,8 @@ def main() -> None:
     print(f"total build: {total:.2f} s of CPU time")
     for label, seconds in sorted(TIMES.items(), key=lambda kv: -kv[1]):
         print(f"  {label:<48} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
+    slowest = sorted(PAGES.items(), key=lambda kv: -kv[1])[:8]
+    print("slowest pages (markdown + template): " + ", ".join(f"{src} {seconds:.2f} s" for src, seconds in slowest))
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)

@@ -220,6 +220,7 @@ def test_template_lists_cards_without_javascript_when_given_the_nodes() -> None:
         "tags": ["a,b", "<t>"],
         "card_count": 1,
         "placeholder_count": 1,
+        "card_list": "",
     }
     plain = env.get_template("map.md.j2").render(**context)
     assert plain.startswith("---\nhide:\n  - toc\n---\n")
@@ -228,7 +229,7 @@ def test_template_lists_cards_without_javascript_when_given_the_nodes() -> None:
         {"title": "Z <script>", "url": "z/", "status": "draft"},
         {"title": "A & B", "url": "a/", "status": "placeholder"},
     ]
-    listed = env.get_template("map.md.j2").render(**context, nodes=nodes)
+    listed = env.get_template("map_list.html.j2").render(nodes=nodes, root="../")
     assert '<li><a href="../a/">A &amp; B</a> (not written yet)</li>' in listed
     assert '<li><a href="../z/">Z &lt;script&gt;</a> (draft)</li>' in listed
     assert listed.index("A &amp; B") < listed.index("Z &lt;script&gt;")

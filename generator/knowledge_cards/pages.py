@@ -94,6 +94,8 @@ class PageRenderer:
         self.url_of = url_of
         self.quizzes = quizzes or {}
         self.inline = InlineMarkdown()
+        self.page_parts: dict[str, str] = {}
+        """Long generated lists of the one-of-a-kind pages (home, cards to write, ...), by slot name."""
         self.steps: dict[str, list[PathStep]] = {}
         """Each card's place in every path it is on (a lookup, so a 5,000-card path stays linear)."""
         for path in self.paths:
@@ -188,16 +190,20 @@ class PageRenderer:
             footnotes=FOOTNOTES_MARKER if _FOOTNOTE_DEFINITION.search(card.body) else "",
         )
 
-    def fill_slots(self, html: str, slug: str, names: tuple[str, ...]) -> str:
-        """Put the generated parts `names` of `slug`'s page in at their slots, if the page has them."""
-        for name in names:
-            marker = slot(name)
-            if marker in html:
-                html = html.replace(marker, self._section(name, slug), 1)
-        return html
+    def fill_slots(self, html: str, slug: str | None) -> str:
+        """Put each generated part in at its slot: in one pass, as pages are large and many."""
 
-    def _section(self, name: str, slug: str) -> str:
-        """The HTML of one generated part of a card or placeholder page."""
+        def part(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in self.page_parts:
+                return self.page_parts[name]
+            html = self._section(name, slug) if slug is not None else None
+            return match.group(0) if html is None else html
+
+        return _SLOT.sub(part, html) if _SLOT_START in html else html
+
+    def _section(self, name: str, slug: str) -> str | None:
+        """The HTML of one generated part of a card or placeholder page (None: no such part here)."""
         if name == "path_top" or name == "path_bottom":
             return self.path_nav_html(slug, name.removeprefix("path_"))
         if name == "quiz":
@@ -207,7 +213,9 @@ class PageRenderer:
                 self._link(slug, source, text=self.graph.node(source).title) for source in self.graph.linking_to(slug)
             ]
             return self._render("backlinks.html.j2", backlinks=views)
-        card = self.graph.cards[slug]
+        card = self.graph.cards.get(slug)
+        if card is None:
+            return None
         if name == "glance" and card.loop:
             return self._render(
                 "at_a_glance.html.j2",
@@ -236,7 +244,12 @@ class PageRenderer:
             return self._render("related.html.j2", related=related)
         if name == "sources":
             return self._render("sources.html.j2", sources=card.sources)
-        raise ValueError(f"no generated part named {name!r}")
+        return None
+
+    def _late(self, name: str, html: str) -> str:
+        """Keep `html` for the slot `name`, put in after Markdown and search indexing; return the slot."""
+        self.page_parts[name] = html
+        return slot(name)
 
     def _render(self, template: str, **context: object) -> str:
         return self.env.get_template(template).render(**context).strip()
@@ -259,29 +272,44 @@ class PageRenderer:
             }
             for slug, quiz in sorted(self.quizzes.items(), key=lambda item: self.graph.node(item[0]).title.casefold())
         ]
-        return self.env.get_template("progress.md.j2").render(rows=rows)
+        table = self._render("progress_table.html.j2", rows=rows)
+        return self.env.get_template("progress.md.j2").render(table=self._late("progress-table", table))
 
     def to_write_markdown(self, page_path: str) -> str:
         """ "Cards to write": placeholders and stubs by how many cards link to them; drafts apart."""
+        page_url = _page_url(page_path)
 
         def row(slug: str) -> dict[str, object]:
             sources = self.graph.linking_to(slug)
+            node = self.graph.node(slug)
             return {
+                "link": LinkView(
+                    href=relative_url(page_url, self.url_of[slug]),
+                    text=slug if node.status.is_unwritten else node.title,
+                    title=node.title,
+                    description="",
+                    status=node.status.label,
+                    unwritten=node.status.is_unwritten,
+                ),
                 "slug": slug,
-                "title": self.graph.node(slug).title,
-                "status": self._status(slug).value,
-                "path": relative_path(page_path, self.src_path_of[slug]),
+                "status": node.status.value,
                 "count": len(sources),
                 "sources": [
-                    {"title": self.graph.node(s).title, "path": relative_path(page_path, self.src_path_of[s])}
-                    for s in sources
+                    {"title": self.graph.node(s).title, "href": relative_url(page_url, self.url_of[s])} for s in sources
                 ],
             }
 
         unwritten = [slug for slug, node in self.graph.nodes.items() if node.status.is_unwritten]
         wanted = sorted((row(slug) for slug in unwritten), key=lambda r: (-int(r["count"]), str(r["slug"])))  # type: ignore[call-overload]
         drafts = [row(slug) for slug, card in self.graph.cards.items() if card.status is Status.DRAFT]
-        return self.env.get_template("to_write.md.j2").render(wanted=wanted, drafts=drafts)
+        return self.env.get_template("to_write.md.j2").render(
+            wanted=self._late("to-write-wanted", self._render("to_write_list.html.j2", part="wanted", rows=wanted))
+            if wanted
+            else "",
+            drafts=self._late("to-write-drafts", self._render("to_write_list.html.j2", part="drafts", rows=drafts))
+            if drafts
+            else "",
+        )
 
     def tags_markdown(self) -> str:
         """The tags page: Material's tags plugin fills in the listing."""
@@ -290,11 +318,14 @@ class PageRenderer:
     def map_markdown(self, page_path: str, graph_json: str) -> str:
         """ "Knowledge map": the whole graph, drawn in the browser from graph.json."""
         tags = sorted({tag for node in self.graph.nodes.values() for tag in node.tags}, key=str.casefold)
+        site_root = relative_url(_page_url(page_path), "")
+        root = site_root if site_root.endswith("/") else (site_root or ".") + "/"
+        nodes = self.graph.as_json(self.url_of)["nodes"]
         return self.env.get_template("map.md.j2").render(
             graph_url=relative_url(_page_url(page_path), graph_json),
-            site_root=relative_url(_page_url(page_path), ""),
+            site_root=site_root,
             tags=tags,
-            nodes=self.graph.as_json(self.url_of)["nodes"],
+            card_list=self._late("map-list", self._render("map_list.html.j2", nodes=nodes, root=root)),
             card_count=len(self.graph.cards),
             placeholder_count=len(self.graph.placeholders),
         )
@@ -312,23 +343,26 @@ class PageRenderer:
     def home_markdown(self, home_path: str, site_name: str) -> str:
         """The site's front page: every top-level card with its children."""
 
-        def tree(slug: str, depth: int) -> list[tuple[int, LinkView]]:
-            view = LinkView(
-                path=relative_path(home_path, self.src_path_of[slug]),
-                href=relative_url(_page_url(home_path), self.url_of[slug]),
-                text=self.graph.node(slug).title,
-                title=self.graph.node(slug).title,
-                description=self.graph.node(slug).summary,
-                status=self._status(slug).label,
-                unwritten=self._status(slug).is_unwritten,
-            )
-            rows = [(depth, view)]
-            for child in self.graph.children_of(slug):
-                rows += tree(child, depth + 1)
-            return rows
-
-        rows = [row for root in self.graph.roots() for row in tree(root, 0)]
         home_url = _page_url(home_path)
+
+        def view(slug: str) -> LinkView:
+            node = self.graph.node(slug)
+            return LinkView(
+                href=relative_url(home_url, self.url_of[slug]),
+                text=node.title,
+                title=node.title,
+                description=node.summary,
+                status=node.status.label,
+                unwritten=node.status.is_unwritten,
+            )
+
+        # Depth-first, parents before children, without recursion (a chain of parents can be long).
+        rows: list[tuple[int, LinkView]] = []
+        stack = [(0, slug) for slug in reversed(self.graph.roots())]
+        while stack:
+            depth, slug = stack.pop()
+            rows.append((depth, view(slug)))
+            stack += [(depth + 1, child) for child in reversed(self.graph.children_of(slug))]
         paths = []
         for path in self.paths:
             steps = [
@@ -345,16 +379,20 @@ class PageRenderer:
             paths.append({"title": path.title, "description": path.description, "html": _one_block(html)})
         return self.env.get_template("home.md.j2").render(
             site_name=site_name,
-            rows=rows,
+            all_concepts=self._late("home-concepts", self._render("concept_tree.html.j2", rows=rows)),
             paths=paths,
             card_count=len(self.graph.cards),
             placeholder_count=len(self.graph.placeholders),
         )
 
 
+_SLOT_START = '<div class="kc-slot" data-kc-slot="'
+_SLOT = re.compile(re.escape(_SLOT_START) + r'([a-z_-]+)"></div>')
+
+
 def slot(name: str) -> str:
     """Where a generated part goes in a page's Markdown: a raw HTML block Markdown passes through as is."""
-    return f'<div class="kc-slot" data-kc-slot="{name}"></div>'
+    return f'{_SLOT_START}{name}"></div>'
 
 
 def _insert_at_a_glance(body: str, section: str) -> str:
