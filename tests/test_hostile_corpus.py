@@ -24,7 +24,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import ENV, OPEN_SHADOW_ROOTS, ROOT, TINY_MKDOCS_YML, run_mkdocs_build, serve, write_tree
 from knowledge_cards.knowledge_base import load_knowledge_base
 from knowledge_cards.paths import load_paths
-from test_browser_quiz import answer_by_mouse
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +40,26 @@ for (const name of ["alert", "confirm", "prompt", "print", "open"]) {
 
 # True once `n` diagrams are drawn as SVG (Material moves each into a shadow root).
 DRAWN = "n => [...document.querySelectorAll('div.mermaid')].filter(h => h.shadowRoot && h.shadowRoot.querySelector('svg')).length >= n"
+
+# Answer every quiz question wrongly (the feedback of the chosen option and the right answers are then
+# copied into the result), mark each reflection "Not yet", and open every hint.
+ANSWER_WRONG = """
+() => {
+  for (const q of document.querySelectorAll(".kc-q")) {
+    if (q.dataset.kcType === "reflect") {
+      q.querySelector("textarea").value = "My answer";
+      q.querySelector(".kc-q__check").click();
+      q.querySelector(".kc-reflect__no").click();
+      continue;
+    }
+    const wrong = [...q.querySelectorAll(".kc-opt")].find(option => option.dataset.kcCorrect !== "true");
+    if (wrong) wrong.querySelector("input").click();
+    q.querySelector(".kc-q__check").click();
+  }
+  document.querySelectorAll(".kc-q__hint").forEach(hint => { hint.open = true; });
+  return [...document.querySelectorAll(".kc-q__result")].map(result => result.textContent);
+}
+"""
 
 # What each page shows: every drawn diagram's text, every link (document and diagrams), the title parts.
 PAGE_STATE = """
@@ -189,10 +208,9 @@ def walked(hostile_site: Path, browser: Any) -> Iterator[dict[str, Any]]:
             if tab.locator(".kc-quiz").count():
                 tab.locator(".kc-quiz details.quiz > summary").click()
                 tab.wait_for_selector(".kc-quiz.kc-quiz--ready")
-                for question in tab.locator(".kc-q").all():  # wrong answers show every feedback text
-                    answer_by_mouse(question, right=False)
-                for hint in tab.locator(".kc-q__hint summary").all():
-                    hint.click()
+                results = tab.evaluate(ANSWER_WRONG)
+                if not results or not all(r.startswith(("Not quite.", "Marked as not yet.")) for r in results):
+                    problems.append(f"{page}: the quiz did not answer: {results}")
             if page == "":
                 tab.locator("input.md-search__input").click()
                 tab.locator("input.md-search__input").press_sequentially("script", delay=10)
