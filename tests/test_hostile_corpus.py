@@ -84,6 +84,7 @@ PAGE_STATE = """
     nav: [...document.querySelectorAll(".md-nav--primary .md-nav__link")].map(a => a.textContent.trim()),
     steps: [...document.querySelectorAll(".kc-path--top .kc-path__step a")].map(a => a.textContent),
     tags: [...document.querySelectorAll(".md-tags .md-tag")].map(a => a.textContent.trim()),
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   };
 }
 """
@@ -222,6 +223,8 @@ def walked(hostile_site: Path, browser: Any) -> Iterator[dict[str, Any]]:
                 problems.append(f"{page}: a payload ran: __pwned={state['pwned']!r}, calls={state['calls']}")
             if state["pending"] or len(state["diagrams"]) != expected or None in state["diagrams"]:
                 problems.append(f"{page}: {expected} diagrams, drawn: {state['diagrams']}, undrawn: {state['pending']}")
+            if state["overflow"] > 0:
+                problems.append(f"{page}: scrolls sideways by {state['overflow']} px")
             problems += [
                 f"{page}: diagram syntax error" for text in state["diagrams"] if text and "Syntax error" in text
             ]
