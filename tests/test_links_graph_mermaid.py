@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -32,6 +33,14 @@ from knowledge_cards.pages import md_text
 )
 def test_find_links(body: str, expected: list[tuple[str, str, str | None, bool]]) -> None:
     assert [(link.form, link.target, link.text, link.valid) for link in find_links(body)] == expected
+
+
+@pytest.mark.parametrize("line", ["[" * 100_000, "[[a|" * 25_000, "[](<" * 25_000, "[[" * 50_000])
+def test_link_finding_takes_linear_time(line: str) -> None:
+    # Each of these 100 KB lines took from seconds to minutes when every bracket started a scan to the end.
+    started = time.perf_counter()
+    assert [link.target for link in find_links(line + "\n[[after]]")] == ["after"]
+    assert time.perf_counter() - started < 1.0
 
 
 def test_existing_relative_file_is_an_ordinary_link() -> None:
