@@ -39,6 +39,28 @@ class KnowledgeBase:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
+class ParseCache:
+    """Cards read, parsed and validated in an earlier build of one `mkdocs serve` session.
+
+    An entry is reused when the file's text and the set of card files are unchanged, so an
+    edit re-parses one card, not a thousand.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[str, int, Card | None, list[Problem]]] = {}
+        self.quizzes: dict[Path, tuple[bytes, int, Quiz | None, list[Problem]]] = {}
+        """Quizzes by file, kept while the file's bytes and the set of card slugs are unchanged."""
+
+    def get(self, path: str, text: str, files_key: int) -> tuple[Card | None, list[Problem]] | None:
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != text or entry[1] != files_key:
+            return None
+        return entry[2], entry[3]
+
+    def put(self, path: str, text: str, files_key: int, card: Card | None, problems: list[Problem]) -> None:
+        self._entries[path] = (text, files_key, card, problems)
+
+
 def display_path(file: Path, relative_to: Path | None) -> str:
     """How a file is named in diagnostics: relative to the working folder when inside it."""
     base = relative_to or Path.cwd()
@@ -53,6 +75,7 @@ def load_knowledge_base(
     relative_to: Path | None = None,
     quizzes_dir: Path | None = None,
     paths_file: Path | None = None,
+    cache: ParseCache | None = None,
 ) -> KnowledgeBase:
     """Read every card, quiz and path, validate them and build the graph; never raises on bad input."""
     cards_dir = cards_dir.resolve()
@@ -62,6 +85,7 @@ def load_knowledge_base(
     display_paths: dict[str, str] = {}
     files = card_files(cards_dir) if cards_dir.is_dir() else []
     existing = {file.relative_to(cards_dir).as_posix() for file in files}
+    files_key = hash(frozenset(existing))  # a card's links are checked against the files that exist
     broken: dict[str, str] = {}
     for file in files:
         path = file.relative_to(cards_dir).as_posix()
@@ -72,11 +96,14 @@ def load_knowledge_base(
         problems += read_problems
         if text is None:
             continue
-        raw, parse_problems = parse_card(text, path, shown)
-        problems += parse_problems
-        if raw is None:
-            continue
-        card, card_problems = validate_card(raw, existing.__contains__)
+        cached = cache.get(path, text, files_key) if cache is not None else None
+        if cached is None:
+            raw, parse_problems = parse_card(text, path, shown)
+            card, card_problems = validate_card(raw, existing.__contains__) if raw else (None, [])
+            cached = card, parse_problems + card_problems
+            if cache is not None:
+                cache.put(path, text, files_key, *cached)
+        card, card_problems = cached
         problems += card_problems
         if card is None:
             continue
@@ -113,7 +140,15 @@ def load_knowledge_base(
             )
             continue
         quiz_seen[file.stem] = shown
-        quiz, quiz_problems = load_quiz(file, shown, card_slugs)
+        if cache is None:
+            quiz, quiz_problems = load_quiz(file, shown, card_slugs)
+        else:
+            data, slugs_key = file.read_bytes(), hash(card_slugs)
+            entry = cache.quizzes.get(file)
+            if entry is None or entry[0] != data or entry[1] != slugs_key:
+                entry = (data, slugs_key, *load_quiz(file, shown, card_slugs))
+                cache.quizzes[file] = entry
+            quiz, quiz_problems = entry[2], entry[3]
         problems += quiz_problems
         if quiz is not None and quiz.slug in graph.cards:
             quizzes[quiz.slug] = quiz

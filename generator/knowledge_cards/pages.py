@@ -9,6 +9,7 @@ converting those parts as Markdown was most of a 1,000-card build's extra time.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -95,6 +96,7 @@ class PageRenderer:
         self.quizzes = quizzes or {}
         self.inline = InlineMarkdown()
         self.page_parts: dict[str, str] = {}
+        self._fingerprints: dict[str, str] = {}
         """Long generated lists of the one-of-a-kind pages (home, cards to write, ...), by slot name."""
         self.steps: dict[str, list[PathStep]] = {}
         """Each card's place in every path it is on (a lookup, so a 5,000-card path stays linear)."""
@@ -189,6 +191,37 @@ class PageRenderer:
             sources=card.sources,
             footnotes=FOOTNOTES_MARKER if _FOOTNOTE_DEFINITION.search(card.body) else "",
         )
+
+    def inputs_of(self, slug: str) -> str:
+        """A digest of what a card's or placeholder's page is made from, besides its own file and the
+        site's navigation: its quiz, its place in paths, and the title, status, summary, tags and URL
+        of every card it shows (parent, siblings, children, links either way, path neighbours).
+        `mkdocs serve` reuses a page whose digest and file are unchanged."""
+        card = self.graph.cards.get(slug)
+        parent = self.graph.parent_of(slug)
+        shown = {slug, *self.graph.linking_to(slug), *self.graph.children_of(slug)}
+        if parent:
+            shown |= {parent, *self.graph.children_of(parent)}
+        if card:
+            shown |= {entry.slug for entry in (*card.explore, *card.related)}
+            shown |= {link.slug for link in card.body_links}
+        steps = self.steps.get(slug, [])
+        shown |= {other for step in steps for other in (step.previous, step.next) if other}
+        facts = [
+            repr(self.quizzes.get(slug)),
+            [self._fingerprint(other) for other in sorted(shown) if other in self.graph.nodes],
+            [(step.path.id, step.path.title, len(step.path.cards), step.index) for step in steps],
+        ]
+        return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+    def _fingerprint(self, slug: str) -> str:
+        """What other pages show of a card: worked out once per build, as many pages show the same cards."""
+        fingerprint = self._fingerprints.get(slug)
+        if fingerprint is None:
+            node = self.graph.node(slug)
+            fingerprint = repr((slug, node.title, node.status.value, node.summary, node.tags, self.url_of.get(slug)))
+            self._fingerprints[slug] = fingerprint
+        return fingerprint
 
     def fill_slots(self, html: str, slug: str | None) -> str:
         """Put each generated part in at its slot: in one pass, as pages are large and many."""
