@@ -386,6 +386,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             )
         return output
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.serving and self._page_keys:
+            log.info(f"knowledge-cards: {len(self._reused)} of {len(self._page_keys)} card pages unchanged, reused")
+
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
         quizzes = root / self.config.quizzes_dir
