@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as html_escape
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import markupsafe
@@ -165,7 +166,8 @@ class PageRenderer:
         return "".join(parts)
 
     def _body_link(self, card: Card, link: BodyLink) -> str:
-        path = relative_path(self.src_path_of[card.slug], self.src_path_of[link.slug])
+        # Percent-encoded: a folder named with '#', '?' or a space would end a raw Markdown link.
+        path = quote(relative_path(self.src_path_of[card.slug], self.src_path_of[link.slug]))
         text = link.text if link.text is not None else link.slug
         unwritten = self._status(link.slug).is_unwritten
         classes = '.kc-link .kc-link--unwritten title="Not written yet"' if unwritten else ".kc-link"

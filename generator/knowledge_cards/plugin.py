@@ -135,6 +135,11 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         _ensure_mermaid_fence(config)
+        tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+        tags_config = getattr(tags, "config", None)
+        default_slugify = getattr(tags_config, "tags_slugify", None) if tags_config is not None else None
+        if tags_config is not None and getattr(default_slugify, "func", None).__module__.startswith("pymdownx"):
+            tags_config["tags_slugify"] = tag_slug  # Material's default drops emoji and symbols: tags collide
         script = self.config.mermaid_script
         if not any((Path(d) / script).is_file() for d in config.theme.dirs):
             log.error(
@@ -178,6 +183,11 @@ class CardsPlugin(BasePlugin[CardsConfig]):
                     problem.format()
                 )
 
+        # MkDocs must not read a card that failed (it may not even be UTF-8): its page shows the errors.
+        for src in self.failed_src:
+            broken = files.get_file_from_path(src)
+            if broken is not None:
+                broken.content_string = ""
         # Our templates live in the theme folder for overriding, but are not site content.
         for file in [f for f in files if f.src_uri.startswith("kcards/") and f.src_uri.endswith(".j2")]:
             files.remove(file)
@@ -354,7 +364,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if card is None:
             return None
         page.meta["title"] = html.escape(card.title)
-        page.meta["tags"] = list(card.tags)
+        page.meta["tags"] = [html.escape(tag) for tag in card.tags]  # Material prints tag names as HTML
         # Material reads `status` as its own page-status badge; ours lives under another key.
         page.meta["card_status"] = page.meta.pop("status", card.status.value)
         if card.summary:
@@ -398,6 +408,14 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if (root / self.config.paths_file).is_file():
             server.watch(str(root / self.config.paths_file))
         return server
+
+
+def tag_slug(text: str, separator: str = "-") -> str:
+    """A tag's anchor: letters and digits as they are (lower case), spaces and dashes as the separator,
+    every other character as its code point, so that '😬', '🇺🇦' and 'c++' each get their own."""
+    return "".join(
+        ch.lower() if ch.isalnum() else separator if ch in " -_" else f".{ord(ch):x}." for ch in text.strip()
+    )
 
 
 def _search_index(config: MkDocsConfig) -> Any | None:
