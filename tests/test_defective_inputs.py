@@ -197,18 +197,7 @@ def test_kcards_check_reports_the_exact_lines(results: dict[str, Case], name: st
     assert "Traceback" not in case.kcards.output
 
 
-# MkDocs reads every page's source before our plugin can replace it with the card's problems.
-UNDECODABLE_CRASH = pytest.mark.xfail(
-    strict=True,
-    reason="bug: MkDocs reads the source of a card that is not UTF-8 and stops with a UnicodeDecodeError "
-    "traceback (strict or not); fix proposed for plugin.py: on_files sets content_string = '' on every "
-    "file in failed_src",
-)
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=UNDECODABLE_CRASH) if name == "undecodable-bytes" else name for name in CASES]
-)
+@pytest.mark.parametrize("name", list(CASES))
 def test_strict_build_reports_the_exact_lines_and_stops(results: dict[str, Case], name: str) -> None:
     case = results[name]
     assert _diagnostics(case.mkdocs.output) == CASES[name][1]

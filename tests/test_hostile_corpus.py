@@ -261,9 +261,9 @@ def test_hostile_title_shows_exactly_as_written(walked: dict[str, Any], hostile_
     assert sorted(state["tags"]) == sorted(card.tags)
 
 
-# Known defects, each in a small site of its own so that they don't hide others in the corpus:
-# Material prints tag names as HTML and drops emoji from their anchors, and a body link to a card
-# in a folder named with '#' or '?' keeps that character raw, so the link ends early.
+# Defects the corpus once found, each kept in a small site of its own: Material printed tag names as
+# HTML and dropped emoji from their anchors, and a body link to a card in a folder named with '#' or
+# '?' kept that character raw, so the link ended early (with '?' even a strict build passed).
 HOSTILE_TAGS = ["<img src=x onerror=window.__pwned=1>", "😬", "🇺🇦", "c", "c++"]
 ODD_FOLDERS = {"in-hash": "cards/issue #7", "in-query": "cards/why?"}
 TAG_LISTING = """
@@ -274,7 +274,7 @@ TAG_LISTING = """
 
 @pytest.fixture(scope="module")
 def defect_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """One card with hostile tags and links to cards in oddly named folders, built (not strictly) and served."""
+    """One card with hostile tags and links to cards in oddly named folders, built strictly and served."""
     project = tmp_path_factory.mktemp("defects")
     tags = ", ".join(json.dumps(tag, ensure_ascii=False) for tag in HOSTILE_TAGS)
     card = "---\ntitle: {title}\nsummary: S\n{extra}---\n{body}\n"
@@ -289,18 +289,13 @@ def defect_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             },
         },
     )
-    result = run_mkdocs_build(project)
+    result = run_mkdocs_build(project, "--strict")
     assert result.returncode == 0, result.output
     url, stop = serve(result.site)
     yield url, result.site
     stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Material prints tag names as HTML (card chips, Tags page headings and contents), so a tag "
-    "can run script; fix proposed for plugin.py: page.meta['tags'] = [html.escape(tag) for tag in card.tags]",
-)
 def test_tag_names_show_as_text(page, defect_site: tuple[str, Path]) -> None:  # type: ignore[no-untyped-def]
     url, _ = defect_site
     page.goto(url + "tagged/")
@@ -315,12 +310,6 @@ def test_tag_names_show_as_text(page, defect_site: tuple[str, Path]) -> None:  #
     assert HOSTILE_TAGS[0] in [entry.strip() for entry in contents]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Material's tag anchors drop emoji and symbols ('😬' and '🇺🇦' are both #tag:, 'c++' is #tag:c), so "
-    "tag links land on the wrong tag; fix proposed for plugin.py: in on_config, give the tags plugin a "
-    "tags_slugify that keeps letters, digits and '-' and writes every other character as its code point",
-)
 def test_each_tag_link_lands_on_its_own_tag(page, defect_site: tuple[str, Path]) -> None:  # type: ignore[no-untyped-def]
     url, _ = defect_site
     page.goto(url + "tags/")
@@ -335,12 +324,6 @@ def test_each_tag_link_lands_on_its_own_tag(page, defect_site: tuple[str, Path])
     assert [heading_of.get(unquote(anchor)) for _, anchor in chips] == [text for text, _ in chips]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a body link to a card in a folder named with '#' or '?' is written as a raw Markdown path, "
-    "so it ends at that character (with '?' even a strict build passes); fix proposed for pages.py: "
-    "_body_link percent-encodes the path, quote(relative_path(...))",
-)
 def test_body_links_reach_cards_in_any_folder(page, defect_site: tuple[str, Path]) -> None:  # type: ignore[no-untyped-def]
     url, site = defect_site
     page.goto(url + "tagged/")
