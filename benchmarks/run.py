@@ -3,8 +3,11 @@
     python benchmarks/run.py [--sizes 100 1000 5000] [--seed 1]
 
 For each size: our full build (mkdocs build with the knowledge-cards plugin), a plain
-MkDocs + Material build of the same Markdown without the plugin (same theme features,
-nav from folders, pruned), `kcards check`, peak memory of each, and ours/plain.
+MkDocs + Material build of the same Markdown without the plugin (same theme, features,
+Markdown extensions and mermaid fence; nav from folders, pruned), `kcards check`, peak
+memory of each, ours/plain, and our own share of the build: the CPU time of the
+plugin's events (load, validate, graph, generated parts) over the whole build's,
+measured in a third, instrumented build (phases.py).
 """
 
 from __future__ import annotations
@@ -27,16 +30,29 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 OURS = """\
 site_name: Benchmark
+site_url: http://127.0.0.1:8000/
 docs_dir: cards
 theme:
   name: material
   custom_dir: {overrides}
   font: false
-  features: [navigation.instant, navigation.prune, navigation.sections]
+  features: [navigation.instant, navigation.prune]
 plugins:
   - search
   - knowledge-cards
-markdown_extensions: [admonition, attr_list, footnotes, md_in_html, tables, toc, pymdownx.details, pymdownx.superfences]
+markdown_extensions:
+  - admonition
+  - attr_list
+  - footnotes
+  - md_in_html
+  - tables
+  - toc
+  - pymdownx.details
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
 """
 PLAIN = OURS.replace("  - knowledge-cards\n", "").replace("custom_dir: {overrides}\n  ", "")
 
@@ -58,7 +74,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
-    header = f"{'cards':>6} | {'ours s':>7} | {'plain s':>7} | {'ours/plain':>10} | {'check s':>7} | {'ours MiB':>8} | {'plain MiB':>9} | {'check MiB':>9}"
+    header = (
+        f"{'cards':>6} | {'ours s':>7} | {'plain s':>7} | {'ours/plain':>10} | {'own work':>8} | {'check s':>7} | "
+        f"{'ours MiB':>8} | {'plain MiB':>9} | {'check MiB':>9}"
+    )
     print(header)
     print("-" * len(header))
     for size in args.sizes:
@@ -71,8 +90,17 @@ def main() -> None:
             plain, plain_mem = timed([str(BIN / "mkdocs"), "build", "-q", "-d", "site-plain"], project)
             (project / "mkdocs.yml").write_text(OURS.format(overrides=ROOT / "site_overrides"))
             check, check_mem = timed([str(BIN / "kcards"), "check"], project)
+            phases = subprocess.run(
+                [sys.executable, str(Path(__file__).with_name("phases.py")), str(project), "--own"],
+                env=ENV,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            total_cpu, own_cpu = (float(x) for x in phases.stdout.split()[-2:])
         print(
-            f"{size:>6} | {ours:>7.1f} | {plain:>7.1f} | {ours / plain:>10.2f} | {check:>7.2f} | {ours_mem:>8} | {plain_mem:>9} | {check_mem:>9}",
+            f"{size:>6} | {ours:>7.1f} | {plain:>7.1f} | {ours / plain:>10.2f} | {100 * own_cpu / total_cpu:>7.1f}% | "
+            f"{check:>7.2f} | {ours_mem:>8} | {plain_mem:>9} | {check_mem:>9}",
             flush=True,
         )
 
