@@ -332,13 +332,6 @@ def test_body_links_reach_cards_in_any_folder(page, defect_site: tuple[str, Path
     assert _link_problems(site, url, "tagged/", hrefs, {}) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (cf5ad32): on_config reads `tags_slugify.func.__module__`, so a site whose tags_slugify is a "
-    "plain function (no .func) stops with AttributeError; fix proposed for plugin.py: replace tags_slugify only "
-    "when it is Material's default, e.g. `isinstance(s, functools.partial) and s.func.__module__ == "
-    "'pymdownx.slugs'` (getattr(getattr(s, 'func', None), '__module__', '') at least)",
-)
 def test_a_sites_own_tag_slugify_is_kept(tmp_path: Path) -> None:
     config = TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides").replace(
         "  - tags\n", "  - tags:\n      tags_slugify: !!python/name:markdown.extensions.toc.slugify\n"

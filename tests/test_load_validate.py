@@ -243,3 +243,19 @@ def test_links_to_a_broken_card_are_not_placeholders(tmp_path: Path) -> None:
     kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
     assert kb.graph.placeholders == []
     assert kb.graph.node("broken").path == "area/broken.md"
+
+
+@pytest.mark.parametrize("written", ["3.10", "12:30", "010", "0x1A", "1e3", "1_000", ".5", "+1.0"])
+def test_number_like_text_stays_as_written(written: str) -> None:
+    """Titles, labels and quiz items are prose: YAML's sexagesimal, octal, hex and float forms stay text."""
+    assert load_yaml(f"title: {written}\n").data == {"title": written}
+
+
+def test_plain_integers_are_still_numbers() -> None:
+    assert load_yaml("pass_mark: 70\nyear: 2025\nneg: -3\nzero: 0\nflag: yes\n").data == {
+        "pass_mark": 70,
+        "year": 2025,
+        "neg": -3,
+        "zero": 0,
+        "flag": True,
+    }

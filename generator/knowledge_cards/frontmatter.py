@@ -79,13 +79,21 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_Base):  # type: ignore[misc]
-    """SafeLoader that keeps dates as text: cards are prose, not typed records."""
+    """SafeLoader that keeps dates and number-like text as written: cards are prose, not typed records
+    (`title: 3.10` stays "3.10", `12:30` is not 750, `010` is not 8). Only plain decimal integers are numbers."""
 
 
+_INT = "tag:yaml.org,2002:int"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float", _INT)
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _first in "-+0123456789":
+    _Loader.yaml_implicit_resolvers.setdefault(_first, []).append((_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")))
 
 
 def load_yaml(text: str, first_line: int = 1) -> LocatedYaml:

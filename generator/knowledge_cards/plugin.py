@@ -136,10 +136,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
                 config.markdown_extensions.append(name)
         _ensure_mermaid_fence(config)
         tags = config.plugins.get("material/tags") or config.plugins.get("tags")
-        tags_config = getattr(tags, "config", None)
-        default_slugify = getattr(tags_config, "tags_slugify", None) if tags_config is not None else None
-        if tags_config is not None and getattr(default_slugify, "func", None).__module__.startswith("pymdownx"):
-            tags_config["tags_slugify"] = tag_slug  # Material's default drops emoji and symbols: tags collide
+        tags_config: Any = getattr(tags, "config", None)
+        slugify = getattr(tags_config, "tags_slugify", None)
+        if getattr(getattr(slugify, "func", None), "__module__", "") == "pymdownx.slugs":  # Material's default
+            tags_config["tags_slugify"] = tag_slug  # which drops emoji and symbols, so tags collide
         script = self.config.mermaid_script
         if not any((Path(d) / script).is_file() for d in config.theme.dirs):
             log.error(
@@ -411,10 +411,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
 
 
 def tag_slug(text: str, separator: str = "-") -> str:
-    """A tag's anchor: letters and digits as they are (lower case), spaces and dashes as the separator,
-    every other character as its code point, so that '😬', '🇺🇦' and 'c++' each get their own."""
+    """A tag's anchor: letters and digits as they are, spaces and dashes as the separator, every other
+    character as its code point, so that '😬', '🇺🇦', 'c++' and 'C' each get their own."""
     return "".join(
-        ch.lower() if ch.isalnum() else separator if ch in " -_" else f".{ord(ch):x}." for ch in text.strip()
+        ch if ch.isalnum() else separator if ch in " -_" else f".{ord(ch):x}." for ch in html.unescape(text).strip()
     )
 
 

@@ -6,6 +6,7 @@ slug. Problems use the same record and channel as cards.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,8 @@ def load_quiz(file: Path, display: str, card_slugs: set[str] | frozenset[str]) -
     pass_mark = DEFAULT_PASS_MARK
     if "pass_mark" in data:
         value = data["pass_mark"]
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", value):
+            value = float(value)  # `72.5` is text to the card loader, which keeps numbers as written
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
             check.error(
                 f"pass_mark must be a percentage from 0 to 100, not '{value}'", "pass_mark", code=Code.BAD_VALUE
