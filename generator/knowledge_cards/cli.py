@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import jinja2
-
 from .export import neighbourhood, to_dot, to_json, to_mermaid
-from .gift import import_gift
 from .graph import placeholder_title
 from .knowledge_base import KnowledgeBase, display_path, load_knowledge_base
 from .model import is_slug
@@ -29,7 +27,9 @@ def _load(args: argparse.Namespace) -> tuple[Project, KnowledgeBase]:
     cards_dir = Path(args.cards) if getattr(args, "cards", None) else project.cards_dir
     if not cards_dir.is_dir():
         raise UsageError(f"no cards folder at {cards_dir} (run kcards in the project folder, or pass --project)")
-    kb = load_knowledge_base(cards_dir, quizzes_dir=project.quizzes_dir, paths_file=project.paths_file)
+    kb = load_knowledge_base(
+        cards_dir, quizzes_dir=project.quizzes_dir, paths_file=project.paths_file, workers=os.cpu_count() or 1
+    )
     return project, kb
 
 
@@ -64,6 +64,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.quiz and quiz_file.exists():
         raise UsageError(f"{quiz_file} already exists; nothing written")
     title = args.title or (graph.node(slug).title if slug in graph.nodes else placeholder_title(slug))
+    import jinja2  # here, not at the top: `kcards check` starts faster without it
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(project.templates_dir)), keep_trailing_newline=True, trim_blocks=True
     )
@@ -118,6 +120,8 @@ def cmd_import_gift(args: argparse.Namespace) -> int:
     if not gift_file.is_file():
         raise UsageError(f"no GIFT file at {args.file}")
     quiz_file = project.quizzes_dir / f"{args.card}.yml"
+    from .gift import import_gift  # only this command needs the GIFT parser
+
     written, problems = import_gift(
         gift_file,
         args.card,
@@ -153,7 +157,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    kb = load_knowledge_base(cards_dir, quizzes_dir=project.quizzes_dir, paths_file=project.paths_file)
+    kb = load_knowledge_base(
+        cards_dir, quizzes_dir=project.quizzes_dir, paths_file=project.paths_file, workers=os.cpu_count() or 1
+    )
     errors = len(kb.errors)
     warnings = len(kb.warnings)
     if args.format == "json":

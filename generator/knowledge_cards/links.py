@@ -66,7 +66,7 @@ def _masked_lines(body: str) -> Iterator[tuple[int, int, str]]:
             fence = match.group(1)
             yield number, offset, " " * len(line)
         else:
-            yield number, offset, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+            yield number, offset, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line) if "`" in line else line
         offset += len(line)
 
 
@@ -77,7 +77,11 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
     it is not a card link; any other `.md` target must be a bare slug.
     """
     found: list[FoundLink] = []
+    if "[" not in body:
+        return found
     for number, offset, line in _masked_lines(body):
+        if "[" not in line:  # most lines: no link to look for
+            continue
         for match in _WIKI.finditer(line):
             target = match.group("target").strip()
             text = match.group("text")
