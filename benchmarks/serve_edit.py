@@ -2,7 +2,8 @@
 
     python benchmarks/serve_edit.py [--cards 1000] [--edits 3] [--seed 1]
 
-Generates a synthetic knowledge base, starts `mkdocs serve --livereload`, opens a card in
+Generates a synthetic knowledge base, starts `mkdocs serve --livereload` as `make serve` does (the
+served site in /dev/shm when there is one), opens a card in
 Debian's chromium, then edits that card's body several times and prints, for each edit, the
 seconds until the open page shows the new text, and the rebuild time the server reported.
 Needs what `make test` installs (Playwright's Python package and /usr/bin/chromium).
@@ -58,6 +59,8 @@ def main() -> None:
         url_path = card.relative_to(project / "cards").with_suffix("").as_posix() + "/"
         port = free_port()
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        if os.access("/dev/shm", os.W_OK):
+            env["TMPDIR"] = "/dev/shm"  # where `make serve` puts the served site (Makefile: SERVE_TMP)
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "mkdocs"), "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
             cwd=project,
