@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -109,7 +110,7 @@ def main() -> None:
                     print(f"edit {edit}: shown in the browser after {shown:.2f} s (server rebuild {rebuild})")
                 browser.close()
         finally:
-            server.terminate()
+            server.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs removes its temporary site folder
             server.wait(timeout=30)
 
 

@@ -122,6 +122,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self._env: jinja2.Environment | None = None
         self._search_entries: dict[str, list[dict[str, Any]]] = {}
         self._entries_seen = 0
+        self._builds = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -397,7 +398,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.serving and self._page_keys:
+        self._builds += 1
+        if self.serving and self._page_keys and self._builds > 1:  # the first build has nothing to reuse
             log.info(f"knowledge-cards: {len(self._reused)} of {len(self._page_keys)} card pages unchanged, reused")
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
