@@ -77,8 +77,8 @@ class CachedPage:
 
 class ReusedPage(Page):
     """A page whose inputs are unchanged since the previous `mkdocs serve` build: instead of reading
-    its file and converting Markdown again, it takes back what that build made (the search plugin
-    still indexes it, and the cached output replaces Material's template at post_page)."""
+    its file and converting Markdown again, it takes back what that build made. Search gets the page's
+    kept entries back (on_page_context), and the kept output replaces the tiny template at post_page."""
 
     cached: CachedPage
 
