@@ -55,7 +55,7 @@ class Session:
 
     @property
     def reused(self) -> set[str]:
-        return set(self.plugin._reused)  # type: ignore[attr-defined]
+        return set(self.plugin.serve_cache.reused)  # type: ignore[attr-defined]
 
     def page(self, url: str) -> str:
         return (self.site / url / "index.html").read_text(encoding="utf-8")

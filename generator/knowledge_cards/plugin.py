@@ -6,12 +6,10 @@ another site engine (MkDocs 2.0 drops plugins).
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
 from .config import CardsConfig
@@ -30,6 +27,7 @@ from .knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
 from .model import Card
 from .pages import PageRenderer, make_environment, md_text
 from .problems import Severity
+from .serve_cache import ServeCache, search_index
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
 
@@ -56,45 +54,7 @@ GENERATED_PARTS = (
     "path_bottom",
 )
 
-# The template of a page served again from the cache: its output replaces what this renders.
-CACHED_TEMPLATE = "kcards/cached.html.j2"
-
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "footnotes", "tables", "md_in_html", "pymdownx.details")
-
-
-@dataclass(frozen=True)
-class CachedPage:
-    """A card's or placeholder's page as the previous `mkdocs serve` build wrote it."""
-
-    key: str
-    output: str
-    meta: dict[str, Any]
-    content: str
-    toc: TableOfContents
-    title: str | None
-    anchors: frozenset[str]
-
-
-class ReusedPage(Page):
-    """A page whose inputs are unchanged since the previous `mkdocs serve` build: instead of reading
-    its file and converting Markdown again, it takes back what that build made. Search gets the page's
-    kept entries back (on_page_context), and the kept output replaces the tiny template at post_page."""
-
-    cached: CachedPage
-
-    search_entries: list[dict[str, Any]] | None = None
-
-    def read_source(self, config: MkDocsConfig) -> None:
-        self.markdown = ""
-        self.meta = {**self.cached.meta, "template": CACHED_TEMPLATE}
-        if self.search_entries is not None:
-            self.meta["search"] = {"exclude": True}  # the plugin adds the kept entries instead
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.content = self.cached.content
-        self.toc = self.cached.toc
-        self._title_from_render = self.cached.title
-        self.present_anchor_ids = set(self.cached.anchors)
 
 
 class CardsPlugin(BasePlugin[CardsConfig]):
@@ -114,15 +74,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         # `mkdocs serve` keeps this plugin across rebuilds (it has on_startup), and with it these caches.
         self.serving = False
         self.parse_cache = ParseCache()
-        self.page_cache: dict[str, CachedPage] = {}
-        self._site_key = ""
-        self._nav_key = ""
-        self._page_keys: dict[str, str] = {}
-        self._reused: set[str] = set()
+        self.serve_cache = ServeCache()
         self._env: jinja2.Environment | None = None
-        self._search_entries: dict[str, list[dict[str, Any]]] = {}
-        self._entries_seen = 0
-        self._builds = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -157,8 +110,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
-        if self.serving:
-            self._start_cached_build(config)
+        if self.serving and self.serve_cache.start_build(config):
+            self._env = None  # the templates may have changed
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.kb = kb = load_knowledge_base(
             Path(config.docs_dir),
@@ -251,42 +204,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             config.nav = self._nav()
         return files
 
-    # -- mkdocs serve: pages whose inputs are unchanged come from the previous build -----------
-    def _start_cached_build(self, config: MkDocsConfig) -> None:
-        """Drop every cached page when the site's settings or theme templates changed."""
-        stamps = [Path(config.config_file_path).read_bytes() if config.config_file_path else b""]
-        for folder in config.theme.dirs[:-2]:  # the custom_dir(s); Material's own files don't change
-            stamps += [f"{p}:{p.stat().st_mtime_ns}".encode() for p in sorted(Path(folder).rglob("*")) if p.is_file()]
-        site_key = hashlib.sha256(b"\0".join(stamps)).hexdigest()
-        if site_key != self._site_key:
-            self.page_cache.clear()
-            self._search_entries.clear()
-            self._env = None
-        self._site_key = site_key
-        self._page_keys = {}
-        self._reused = set()
-        self._entries_seen = 0
-
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.serving:
-            # Pruned, Material shows the top two levels and the open branch: a page's nav is made of these.
-            shown = [(item.title, getattr(item, "url", None)) for item in nav.items]
-            shown += [(c.title, getattr(c, "url", None)) for item in nav.items for c in item.children or ()]
-            self._nav_key = repr(shown)
+            self.serve_cache.note_nav(nav)
         return None
-
-    def _page_key(self, page: Page) -> str | None:
-        """What a card's or placeholder's page is made from; None for pages always rebuilt."""
-        src = page.file.src_uri
-        slug = self.slug_of_src.get(src)
-        if not self.serving or self.renderer is None or slug is None or src in self.failed_src:
-            return None
-        branch = [
-            (c.title, getattr(c, "url", None)) for a in page.ancestors for c in getattr(a, "children", None) or ()
-        ]
-        near = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]
-        facts = (self._nav_key, branch, near, page.file.content_string, self.renderer.inputs_of(slug))
-        return hashlib.sha256(repr(facts).encode()).hexdigest()
 
     def _has_tags_plugin(self, config: MkDocsConfig) -> bool:
         """Material's tags plugin groups cards by tag; we only add the page that lists them."""
@@ -319,17 +240,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
     # First: a page served again skips reading and Markdown altogether.
     @event_priority(100)
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page | None:
-        key = self._page_key(page)
-        if key is None:
-            return None
-        self._page_keys[page.file.src_uri] = key
-        cached = self.page_cache.get(page.file.src_uri)
-        if cached is not None and cached.key == key:
-            self._reused.add(page.file.src_uri)
-            page.__class__ = ReusedPage
-            page.cached = cached  # type: ignore[attr-defined]
-            # Search takes back this page's entries from the previous build instead of parsing it again.
-            page.search_entries = self._search_entries.get(page.file.src_uri) if _search_index(config) else None  # type: ignore[attr-defined]
+        src = page.file.src_uri
+        slug = self.slug_of_src.get(src)
+        if self.serving and self.renderer is not None and slug is not None and src not in self.failed_src:
+            self.serve_cache.consider(page, self.renderer.inputs_of(slug), search_index(config))
         return None
 
     # After the search plugin has indexed the page: keep, or put back, the page's search entries.
@@ -337,16 +251,9 @@ class CardsPlugin(BasePlugin[CardsConfig]):
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
-        index = _search_index(config) if self.serving else None
-        if index is None:
-            return None
-        src = page.file.src_uri
-        entries = getattr(page, "search_entries", None) if src in self._reused else None
-        if entries is not None:
-            index.entries.extend(dict(entry) for entry in entries)
-        elif src in self._page_keys:
-            self._search_entries[src] = [dict(entry) for entry in index.entries[self._entries_seen :]]
-        self._entries_seen = len(index.entries)
+        index = search_index(config) if self.serving else None
+        if index is not None:
+            self.serve_cache.after_indexing(page, index)
         return None
 
     # Before Material's tags plugin reads page.meta: it needs `tags` as a list.
@@ -355,7 +262,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if not self.config.enabled or self.renderer is None:
             return None
         src = page.file.src_uri
-        if src in self._reused:
+        if src in self.serve_cache.reused:
             return None
         if src in self.failed_src:
             page.meta.pop("tags", None)
@@ -382,25 +289,15 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         src = page.file.src_uri
         if not self.config.enabled or self.renderer is None or src in self.failed_src:
             return None
-        if src in self._reused:
-            return self.page_cache[src].output
-        output = self.renderer.fill_slots(output, self.slug_of_src.get(src))
-        if src in self._page_keys:
-            self.page_cache[src] = CachedPage(
-                key=self._page_keys[src],
-                output=output,
-                meta=dict(page.meta),
-                content=page.content or "",
-                toc=page.toc,
-                title=page.title,
-                anchors=frozenset(page.present_anchor_ids or ()),
-            )
-        return output
+        if src not in self.serve_cache.reused:
+            output = self.renderer.fill_slots(output, self.slug_of_src.get(src))
+        return self.serve_cache.output(page, output) if self.serving else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._builds += 1
-        if self.serving and self._page_keys and self._builds > 1:  # the first build has nothing to reuse
-            log.info(f"knowledge-cards: {len(self._reused)} of {len(self._page_keys)} card pages unchanged, reused")
+        cache = self.serve_cache
+        cache.builds += 1
+        if self.serving and cache.keys and cache.builds > 1:  # the first build has nothing to reuse
+            log.info(f"knowledge-cards: {len(cache.reused)} of {len(cache.keys)} card pages unchanged, reused")
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
@@ -418,13 +315,6 @@ def tag_slug(text: str, separator: str = "-") -> str:
     return "".join(
         ch if ch.isalnum() else separator if ch in " -_" else f".{ord(ch):x}." for ch in html.unescape(text).strip()
     )
-
-
-def _search_index(config: MkDocsConfig) -> Any | None:
-    """Material's search index, when its entries can be kept between serve builds (a plain list)."""
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    index = getattr(plugin, "search_index", None)
-    return index if isinstance(getattr(index, "entries", None), list) else None
 
 
 def _src_of(display: str, root: Path, docs_dir: Path) -> str:

@@ -1,0 +1,151 @@
+"""`mkdocs serve`: pages whose inputs are unchanged come back from the previous build.
+
+Part of the MkDocs adapter (it works on MkDocs pages and Material's search index). MkDocs keeps a
+plugin that has `on_startup` across serve rebuilds, so the plugin holds one `ServeCache` for the
+whole session; a rebuild after an edit then reads, converts and renders only the pages the edit
+touches, and writes the others' kept output again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+# The template of a page served again: its kept output replaces what this renders.
+CACHED_TEMPLATE = "kcards/cached.html.j2"
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A card's or placeholder's page as the previous build wrote it, and what it was made from."""
+
+    key: str
+    output: str
+    meta: dict[str, Any]
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchors: frozenset[str]
+
+
+class ReusedPage(Page):
+    """A page whose inputs are unchanged since the previous build: instead of reading its file and
+    converting Markdown again, it takes back what that build made. Search gets the page's kept
+    entries back, and the kept output replaces the tiny template at post_page."""
+
+    cached: CachedPage
+    search_entries: list[dict[str, Any]] | None = None
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown = ""
+        self.meta = {**self.cached.meta, "template": CACHED_TEMPLATE}
+        if self.search_entries is not None:
+            self.meta["search"] = {"exclude": True}  # the cache adds the kept entries instead
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.cached.content
+        self.toc = self.cached.toc
+        self._title_from_render = self.cached.title
+        self.present_anchor_ids = set(self.cached.anchors)
+
+
+class ServeCache:
+    """Finished pages and their search entries, kept from one serve build to the next."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, CachedPage] = {}
+        self._search_entries: dict[str, list[dict[str, Any]]] = {}
+        self._site_key = ""
+        self._nav_key = ""
+        self.keys: dict[str, str] = {}
+        """This build's key of every page that may be kept, by source path."""
+        self.reused: set[str] = set()
+        """Pages served again in this build."""
+        self._entries_seen = 0
+        self.builds = 0
+
+    def start_build(self, config: MkDocsConfig) -> bool:
+        """Begin a build; forget every page when the settings or theme templates changed (returns True)."""
+        stamps = [Path(config.config_file_path).read_bytes() if config.config_file_path else b""]
+        for folder in config.theme.dirs[:-2]:  # the custom_dir(s); Material's own files don't change
+            stamps += [f"{p}:{p.stat().st_mtime_ns}".encode() for p in sorted(Path(folder).rglob("*")) if p.is_file()]
+        site_key = hashlib.sha256(b"\0".join(stamps)).hexdigest()
+        changed = site_key != self._site_key
+        if changed:
+            self.pages.clear()
+            self._search_entries.clear()
+        self._site_key = site_key
+        self.keys = {}
+        self.reused = set()
+        self._entries_seen = 0
+        return changed
+
+    def note_nav(self, nav: Navigation) -> None:
+        """Pruned, Material shows the top two levels and the open branch: a page's nav is made of these."""
+        shown = [(item.title, getattr(item, "url", None)) for item in nav.items]
+        shown += [
+            (c.title, getattr(c, "url", None)) for item in nav.items for c in getattr(item, "children", None) or ()
+        ]
+        self._nav_key = repr(shown)
+
+    def consider(self, page: Page, inputs: str, search_index: Any | None) -> None:
+        """Key `page` by its file, its nav and `inputs` (the digest of the cards it shows); if the
+        previous build made it from the same, turn it into a ReusedPage."""
+        branch = [
+            (c.title, getattr(c, "url", None)) for a in page.ancestors for c in getattr(a, "children", None) or ()
+        ]
+        near = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]
+        facts = (self._nav_key, branch, near, page.file.content_string, inputs)
+        key = hashlib.sha256(repr(facts).encode()).hexdigest()
+        src = page.file.src_uri
+        self.keys[src] = key
+        cached = self.pages.get(src)
+        if cached is None or cached.key != key:
+            return
+        self.reused.add(src)
+        page.__class__ = ReusedPage
+        page.cached = cached  # type: ignore[attr-defined]
+        # Search takes back this page's entries from the previous build instead of parsing it again.
+        page.search_entries = self._search_entries.get(src) if search_index is not None else None  # type: ignore[attr-defined]
+
+    def after_indexing(self, page: Page, search_index: Any) -> None:
+        """Right after the search plugin indexed `page`: keep its entries, or put back the kept ones."""
+        src = page.file.src_uri
+        entries = getattr(page, "search_entries", None) if src in self.reused else None
+        if entries is not None:
+            search_index.entries.extend(dict(entry) for entry in entries)
+        elif src in self.keys:
+            self._search_entries[src] = [dict(entry) for entry in search_index.entries[self._entries_seen :]]
+        self._entries_seen = len(search_index.entries)
+
+    def output(self, page: Page, output: str) -> str:
+        """The page's output: kept, for a reused page; else `output`, which is kept for the next build."""
+        src = page.file.src_uri
+        if src in self.reused:
+            return self.pages[src].output
+        if src in self.keys:
+            self.pages[src] = CachedPage(
+                key=self.keys[src],
+                output=output,
+                meta=dict(page.meta),
+                content=page.content or "",
+                toc=page.toc,
+                title=page.title,
+                anchors=frozenset(page.present_anchor_ids or ()),
+            )
+        return output
+
+
+def search_index(config: MkDocsConfig) -> Any | None:
+    """Material's search index, when its entries can be kept between serve builds (a plain list)."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(plugin, "search_index", None)
+    return index if isinstance(getattr(index, "entries", None), list) else None
