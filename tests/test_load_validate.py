@@ -259,3 +259,36 @@ def test_plain_integers_are_still_numbers() -> None:
         "zero": 0,
         "flag": True,
     }
+
+
+def test_reading_in_parallel_gives_what_reading_in_order_gives(tmp_path: Path) -> None:
+    """`kcards check` reads big bases in several processes: same cards, quizzes and problems, in order."""
+    from knowledge_cards.knowledge_base import PARALLEL_FROM
+
+    count = PARALLEL_FROM + 20
+    files: dict[str, str | bytes] = {}
+    for i in range(count):
+        parent = f"parent: c{(i - 1) // 3}\n" if i else ""
+        files[f"cards/f{i % 7}/c{i}.md"] = (
+            f"---\ntitle: Card {i}\nsummary: Card number {i}.\n{parent}---\n"
+            f"See [[c{(i * 7) % count}]] and [[gone-{i % 5}]].\n"
+        )
+        if i % 4 == 0:
+            files[f"quizzes/c{i}.yml"] = "questions:\n  - type: reflect\n    prompt: Why?\n    answer: Because.\n"
+    files["cards/f1/bad-yaml.md"] = "---\ntitle: [open\n---\n"
+    files["cards/f2/c5.md"] = "---\ntitle: Duplicate\nsummary: Claims c5 too.\n---\n"
+    files["cards/f3/no-title.md"] = "---\nsummary: x\n---\n"
+    files["quizzes/c8.yml"] = "questions:\n  - type: single\n    prompt: x\n    options: [{text: a}]\n"
+    files["cards/f4/latin1.md"] = b"---\ntitle: caf\xe9\n---\n"
+    write_tree(tmp_path, files)
+    kwargs = {"quizzes_dir": tmp_path / "quizzes", "relative_to": tmp_path}
+    in_order = load_knowledge_base(tmp_path / "cards", **kwargs, workers=1)  # type: ignore[arg-type]
+    in_parallel = load_knowledge_base(tmp_path / "cards", **kwargs, workers=2)  # type: ignore[arg-type]
+    assert len(in_order.cards) == count  # c5 is claimed twice: the second file is an error
+    assert len(in_order.quizzes) == len(range(0, count, 4)) - 1  # c8's quiz has an error
+    assert len(in_order.graph.placeholders) == 5
+    assert len(in_order.errors) >= 5
+    assert in_parallel.cards == in_order.cards
+    assert in_parallel.quizzes == in_order.quizzes
+    assert in_parallel.problems == in_order.problems
+    assert in_parallel.graph.placeholders == in_order.graph.placeholders

@@ -6,11 +6,9 @@ import functools
 import multiprocessing
 import os
 import posixpath
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from .graph import KnowledgeGraph
 from .load import card_files, parse_card, read_text
@@ -67,8 +65,6 @@ class ParseCache:
         self._entries[path] = (text, files_key, card, problems)
 
 
-_Job = TypeVar("_Job")
-_Result = TypeVar("_Result")
 # Below this many files, starting processes costs more than it saves.
 PARALLEL_FROM = 400
 
@@ -109,15 +105,25 @@ def _read_quiz(
     return entry[2], entry[3]
 
 
-def _parallel_map(function: Callable[[_Job], _Result], jobs: list[_Job], workers: int) -> list[_Result]:
-    """`function` over `jobs` in `workers` forked processes, results in order; in this process
-    where fork is not available."""
+def _read_in_parallel(
+    card_jobs: list[tuple[Path, str, str]],
+    existing: frozenset[str],
+    quiz_jobs: list[tuple[Path, str]],
+    card_slugs: frozenset[str],
+    workers: int,
+) -> tuple[list[tuple[Card | None, list[Problem]]], list[tuple[Quiz | None, list[Problem]]]]:
+    """`_read_card` and `_read_quiz` over all jobs in `workers` forked processes, in one pool, results in
+    order; in this process where fork is not available."""
+    read_card = functools.partial(_read_card, existing=existing)
+    read_quiz = functools.partial(_read_quiz, card_slugs=card_slugs)
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:
-        return [function(job) for job in jobs]
+        return [read_card(job) for job in card_jobs], [read_quiz(job) for job in quiz_jobs]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+        cards = pool.map(read_card, card_jobs, chunksize=max(1, len(card_jobs) // (workers * 4)))
+        quizzes = pool.map(read_quiz, quiz_jobs, chunksize=max(1, len(quiz_jobs) // (workers * 4)))
+        return list(cards), list(quizzes)
 
 
 def display_path(file: Path, relative_to: Path | None) -> str:
@@ -147,19 +153,36 @@ def load_knowledge_base(
     first_seen: dict[str, str] = {}
     display_paths: dict[str, str] = {}
     files = card_files(cards_dir) if cards_dir.is_dir() else []
-    existing = {file.relative_to(cards_dir).as_posix() for file in files}
+    shown_dir = display_path(cards_dir, relative_to)  # once: pathlib per file was 10 % of `kcards check`
+    root = cards_dir.as_posix().rstrip("/") + "/"
+    card_paths = [file.as_posix().removeprefix(root) for file in files]  # card_files are all under cards_dir
+    jobs = [(file, path, posixpath.join(shown_dir, path)) for file, path in zip(files, card_paths, strict=True)]
+    existing = set(card_paths)
     files_key = hash(frozenset(existing))  # a card's links are checked against the files that exist
     broken: dict[str, str] = {}
-    shown_dir = display_path(cards_dir, relative_to)  # once: pathlib per file was 10 % of `kcards check`
-    jobs = [
-        (file, path, posixpath.join(shown_dir, path))
-        for file in files
-        for path in [file.relative_to(cards_dir).as_posix()]
-    ]
-    if workers > 1 and cache is None and len(jobs) >= PARALLEL_FROM:
-        results = _parallel_map(functools.partial(_read_card, existing=frozenset(existing)), jobs, workers)
+    # A card's slug is its file name: every quiz can be checked against them before any card is read.
+    card_slugs = frozenset(file.stem for file in files if is_slug(file.stem))
+    quiz_seen: dict[str, str] = {}
+    quiz_jobs: list[tuple[Path, str]] = []
+    for file in quiz_files(quizzes_dir) if quizzes_dir else []:
+        shown = display_path(file, relative_to)
+        if file.stem in quiz_seen:
+            problems.append(
+                error(
+                    shown,
+                    1,
+                    Code.DUPLICATE_SLUG,
+                    f"a second quiz for '{file.stem}': {quiz_seen[file.stem]} is its quiz already",
+                )
+            )
+            continue
+        quiz_seen[file.stem] = shown
+        quiz_jobs.append((file, shown))
+    if workers > 1 and cache is None and len(jobs) + len(quiz_jobs) >= PARALLEL_FROM:
+        results, quiz_results = _read_in_parallel(jobs, frozenset(existing), quiz_jobs, card_slugs, workers)
     else:
         results = [_read_card(job, existing, cache, files_key) for job in jobs]
+        quiz_results = [_read_quiz(job, card_slugs, cache) for job in quiz_jobs]
     for (file, path, shown), (card, card_problems) in zip(jobs, results, strict=True):
         if is_slug(file.stem) and file.stem not in broken:
             broken[file.stem] = path  # until it validates
@@ -184,27 +207,6 @@ def load_knowledge_base(
     graph = KnowledgeGraph(cards, broken_cards)
     problems += graph.cycles(display_paths)
     quizzes: dict[str, Quiz] = {}
-    card_slugs = frozenset(first_seen) | frozenset(broken)
-    quiz_seen: dict[str, str] = {}
-    quiz_jobs: list[tuple[Path, str]] = []
-    for file in quiz_files(quizzes_dir) if quizzes_dir else []:
-        shown = display_path(file, relative_to)
-        if file.stem in quiz_seen:
-            problems.append(
-                error(
-                    shown,
-                    1,
-                    Code.DUPLICATE_SLUG,
-                    f"a second quiz for '{file.stem}': {quiz_seen[file.stem]} is its quiz already",
-                )
-            )
-            continue
-        quiz_seen[file.stem] = shown
-        quiz_jobs.append((file, shown))
-    if workers > 1 and cache is None and len(quiz_jobs) >= PARALLEL_FROM:
-        quiz_results = _parallel_map(functools.partial(_read_quiz, card_slugs=card_slugs), quiz_jobs, workers)
-    else:
-        quiz_results = [_read_quiz(job, card_slugs, cache) for job in quiz_jobs]
     for quiz, quiz_problems in quiz_results:
         problems += quiz_problems
         if quiz is not None and quiz.slug in graph.cards:
