@@ -292,3 +292,17 @@ def test_reading_in_parallel_gives_what_reading_in_order_gives(tmp_path: Path) -
     assert in_parallel.quizzes == in_order.quizzes
     assert in_parallel.problems == in_order.problems
     assert in_parallel.graph.placeholders == in_order.graph.placeholders
+
+
+def test_without_processes_cards_are_read_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes cannot start (no /dev/shm for their semaphores), `kcards check` still works."""
+    from knowledge_cards import knowledge_base
+    from knowledge_cards.knowledge_base import PARALLEL_FROM
+
+    def no_processes(*args: object, **kwargs: object) -> None:
+        raise OSError("[Errno 38] Function not implemented")
+
+    monkeypatch.setattr(knowledge_base, "ProcessPoolExecutor", no_processes)
+    write_tree(tmp_path, {f"cards/c{i}.md": f"---\ntitle: C{i}\nsummary: S.\n---\n" for i in range(PARALLEL_FROM)})
+    kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path, workers=2)
+    assert len(kb.cards) == PARALLEL_FROM and kb.problems == ()

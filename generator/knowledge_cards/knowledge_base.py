@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import posixpath
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,17 +114,17 @@ def _read_in_parallel(
     workers: int,
 ) -> tuple[list[tuple[Card | None, list[Problem]]], list[tuple[Quiz | None, list[Problem]]]]:
     """`_read_card` and `_read_quiz` over all jobs in `workers` forked processes, in one pool, results in
-    order; in this process where fork is not available."""
+    order; in this process where processes cannot be started."""
     read_card = functools.partial(_read_card, existing=existing)
     read_quiz = functools.partial(_read_quiz, card_slugs=card_slugs)
     try:
         context = multiprocessing.get_context("fork")
-    except ValueError:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            cards = pool.map(read_card, card_jobs, chunksize=max(1, len(card_jobs) // (workers * 4)))
+            quizzes = pool.map(read_quiz, quiz_jobs, chunksize=max(1, len(quiz_jobs) // (workers * 4)))
+            return list(cards), list(quizzes)
+    except (ValueError, OSError, BrokenProcessPool):  # no fork, no semaphores (/dev/shm), a killed worker
         return [read_card(job) for job in card_jobs], [read_quiz(job) for job in quiz_jobs]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        cards = pool.map(read_card, card_jobs, chunksize=max(1, len(card_jobs) // (workers * 4)))
-        quizzes = pool.map(read_quiz, quiz_jobs, chunksize=max(1, len(quiz_jobs) // (workers * 4)))
-        return list(cards), list(quizzes)
 
 
 def display_path(file: Path, relative_to: Path | None) -> str:
