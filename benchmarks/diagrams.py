@@ -12,34 +12,18 @@ mermaid.min.js was fetched. Needs what `make test` installs.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from generate import generate
 from run import OURS, ROOT
-from serve_edit import CHROMIUM_ARGS
 
-DRAWN = """() => {
-  const hosts = [...document.querySelectorAll("div.mermaid")];
-  return hosts.length > 0 && hosts.every(h => h.shadowRoot && h.shadowRoot.querySelector("svg"));
-}"""
-OPEN_SHADOW_ROOTS = """
-const attach = Element.prototype.attachShadow;
-Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-"""
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import ALL_DIAGRAMS_DRAWN, CHROMIUM, CHROMIUM_ARGS, OPEN_SHADOW_ROOTS, free_port, serve  # noqa: E402
 
 
 def main() -> None:
@@ -49,10 +33,8 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=1000)
     parser.add_argument("--steps", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-        probe.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
         base = f"http://127.0.0.1:{port}/"
         project = Path(tmp)
         generate(project, args.cards)
@@ -60,11 +42,9 @@ def main() -> None:
         (project / "mkdocs.yml").write_text(config)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
         subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project, env=env, check=True)
-        handler = functools.partial(Quiet, directory=str(project / "site"))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        _, stop = serve(project / "site", port)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context()
             context.add_init_script(OPEN_SHADOW_ROOTS)
             page = context.new_page()
@@ -72,7 +52,7 @@ def main() -> None:
             page.on("request", lambda request: requests.append(request.url))
             start = time.perf_counter()
             page.goto(base + "area-000/concept-00000/")
-            page.wait_for_function(DRAWN, timeout=60_000, polling=10)
+            page.wait_for_function(ALL_DIAGRAMS_DRAWN, timeout=60_000, polling=10)
             count = page.evaluate("() => document.querySelectorAll('div.mermaid').length")
             print(
                 f"{args.cards} cards: first card, cold, {count} diagrams drawn in {time.perf_counter() - start:.2f} s"
@@ -82,12 +62,12 @@ def main() -> None:
                 start = time.perf_counter()
                 page.click("nav.kc-path--top a.kc-path__next")
                 page.wait_for_function(f"() => location.href !== {before!r}")
-                page.wait_for_function(DRAWN, timeout=60_000, polling=10)
+                page.wait_for_function(ALL_DIAGRAMS_DRAWN, timeout=60_000, polling=10)
                 print(f"next card {step} (instant navigation): diagrams drawn in {time.perf_counter() - start:.2f} s")
             fetched = sum(url.endswith("mermaid.min.js") for url in requests)
             print(f"mermaid.min.js fetched {fetched} time(s) for {args.steps + 1} cards")
             browser.close()
-        server.shutdown()
+        stop()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ import argparse
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,21 +26,8 @@ from pathlib import Path
 from generate import generate
 from run import OURS, ROOT
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402 - the tests' browser settings, in one place
 
 
 def main() -> None:
@@ -92,7 +78,7 @@ def main() -> None:
                     time.sleep(0.2)
             print(f"{args.cards} cards: first build and serve ready in {time.perf_counter() - start:.1f} s")
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page()
                 page.goto(url)
                 original = card.read_text(encoding="utf-8")

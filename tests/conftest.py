@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -86,6 +87,16 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
 
 
+def sources_snapshot(project: Path) -> dict[str, bytes]:
+    """Every file under cards/ and quizzes/, by path relative to the project: to prove a run wrote none."""
+    return {
+        p.relative_to(project).as_posix(): p.read_bytes()
+        for folder in ("cards", "quizzes")
+        for p in sorted((project / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
 def run_mkdocs_build(project: Path, *extra: str) -> BuildResult:
     """`mkdocs build` in `project`, as a user would run it."""
     proc = subprocess.run(
@@ -116,15 +127,8 @@ def tiny_site(tmp_path: Path) -> Callable[..., BuildResult]:
 def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's own cards built strictly into a temporary folder."""
     out = tmp_path_factory.mktemp("shipped") / "site"
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    build = run_mkdocs_build(ROOT, "--strict", "-d", str(out))
+    assert build.returncode == 0, build.output
     return out
 
 
@@ -133,10 +137,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve(directory: Path) -> tuple[str, Callable[[], None]]:
-    """Serve `directory` on 127.0.0.1 at a free port; returns (base URL, stop)."""
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on now (for a site that must know its own address)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(directory: Path, port: int = 0) -> tuple[str, Callable[[], None]]:
+    """Serve `directory` on 127.0.0.1 (at `port`, else a free one); returns (base URL, stop)."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 
@@ -167,6 +178,12 @@ def browser() -> Iterator[object]:
         yield instance
         instance.close()
 
+
+# True once every mermaid diagram on the page is drawn (needs OPEN_SHADOW_ROOTS).
+ALL_DIAGRAMS_DRAWN = """() => {
+  const hosts = [...document.querySelectorAll("div.mermaid")];
+  return hosts.length > 0 && hosts.every(h => h.shadowRoot && h.shadowRoot.querySelector("svg"));
+}"""
 
 # Opens Material's closed shadow roots so tests can read the drawn diagram text.
 OPEN_SHADOW_ROOTS = """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,17 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, ROOT, TINY_MKDOCS_YML, write_tree
+from conftest import ENV, ROOT, TINY_MKDOCS_YML, free_port, write_tree
 
 pytestmark = pytest.mark.browser
 
 CARD = "---\ntitle: Live\nsummary: First version of the summary.\n---\n## What is it?\n\nBody.\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.parametrize("flags", [["--livereload"], []], ids=["make-serve", "plain-mkdocs-serve"])

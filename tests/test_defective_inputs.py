@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import subprocess
-import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, ROOT, TINY_MKDOCS_YML, BuildResult, write_tree
+from conftest import ROOT, TINY_MKDOCS_YML, BuildResult, run_mkdocs_build, sources_snapshot, write_tree
 from knowledge_cards.cli import main as kcards
 
 GOOD = "---\ntitle: Good\nsummary: A good card.\n---\nBody.\n"
@@ -129,16 +127,6 @@ class Case:
     after: dict[str, bytes]
 
 
-def _snapshot(project: Path) -> dict[str, bytes]:
-    """Every file under cards/ and quizzes/, by relative path."""
-    return {
-        p.relative_to(project).as_posix(): p.read_bytes()
-        for folder in ("cards", "quizzes")
-        for p in sorted((project / folder).rglob("*"))
-        if p.is_file()
-    }
-
-
 def _kcards_check(project: Path) -> Run:
     """`kcards check` in the project folder, in this process (its main returns the exit code)."""
     out = io.StringIO()
@@ -151,18 +139,6 @@ def _kcards_check(project: Path) -> Run:
     return Run(code, out.getvalue())
 
 
-def _mkdocs_build(project: Path) -> BuildResult:
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=300,
-    )
-    return BuildResult(proc.returncode, proc.stdout + proc.stderr, project)
-
-
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
     """Every case checked and built once; builds run two at a time (they are separate processes)."""
@@ -173,11 +149,17 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
         write_tree(project, {"cards/good.md": GOOD})
         (project / "quizzes").mkdir(exist_ok=True)
         projects[name] = project
-    before = {name: _snapshot(project) for name, project in projects.items()}
+    before = {name: sources_snapshot(project) for name, project in projects.items()}
     checks = {name: _kcards_check(project) for name, project in projects.items()}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        builds = dict(zip(projects, pool.map(_mkdocs_build, projects.values()), strict=True))
-    return {name: Case(checks[name], builds[name], before[name], _snapshot(projects[name])) for name in projects}
+        builds = dict(
+            zip(
+                projects,
+                pool.map(lambda project: run_mkdocs_build(project, "--strict"), projects.values()),
+                strict=True,
+            )
+        )
+    return {name: Case(checks[name], builds[name], before[name], sources_snapshot(projects[name])) for name in projects}
 
 
 def _diagnostics(output: str) -> list[str]:

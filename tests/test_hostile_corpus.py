@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import ENV, OPEN_SHADOW_ROOTS, ROOT, TINY_MKDOCS_YML, run_mkdocs_build, serve, write_tree
+from conftest import OPEN_SHADOW_ROOTS, ROOT, TINY_MKDOCS_YML, run_mkdocs_build, serve, sources_snapshot, write_tree
 from knowledge_cards.knowledge_base import load_knowledge_base
 from knowledge_cards.paths import load_paths
 
@@ -104,28 +102,12 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(re.sub(r"custom_dir: .*", f"custom_dir: {ROOT / 'site_overrides'}", text), encoding="utf-8")
-    before = _snapshot(project)
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert _snapshot(project) == before, "the build changed cards/ or quizzes/"
+    before = sources_snapshot(project)
+    build = run_mkdocs_build(project, "--strict")
+    assert build.returncode == 0, build.output
+    assert "Traceback" not in build.output
+    assert sources_snapshot(project) == before, "the build changed cards/ or quizzes/"
     return project / "site"
-
-
-def _snapshot(project: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(project).as_posix(): p.read_bytes()
-        for folder in ("cards", "quizzes")
-        for p in sorted((project / folder).rglob("*"))
-        if p.is_file()
-    }
 
 
 def _pages(site: Path) -> list[str]:

@@ -112,9 +112,9 @@ def _read_in_parallel(
     quiz_jobs: list[tuple[Path, str]],
     card_slugs: frozenset[str],
     workers: int,
-) -> tuple[list[tuple[Card | None, list[Problem]]], list[tuple[Quiz | None, list[Problem]]]]:
+) -> tuple[list[tuple[Card | None, list[Problem]]], list[tuple[Quiz | None, list[Problem]]]] | None:
     """`_read_card` and `_read_quiz` over all jobs in `workers` forked processes, in one pool, results in
-    order; in this process where processes cannot be started."""
+    order; None where processes cannot be started."""
     read_card = functools.partial(_read_card, existing=existing)
     read_quiz = functools.partial(_read_quiz, card_slugs=card_slugs)
     try:
@@ -124,7 +124,7 @@ def _read_in_parallel(
             quizzes = pool.map(read_quiz, quiz_jobs, chunksize=max(1, len(quiz_jobs) // (workers * 4)))
             return list(cards), list(quizzes)
     except (ValueError, OSError, BrokenProcessPool):  # no fork, no semaphores (/dev/shm), a killed worker
-        return [read_card(job) for job in card_jobs], [read_quiz(job) for job in quiz_jobs]
+        return None
 
 
 def display_path(file: Path, relative_to: Path | None) -> str:
@@ -179,11 +179,15 @@ def load_knowledge_base(
             continue
         quiz_seen[file.stem] = shown
         quiz_jobs.append((file, shown))
+    read = None
     if workers > 1 and cache is None and len(jobs) + len(quiz_jobs) >= PARALLEL_FROM:
-        results, quiz_results = _read_in_parallel(jobs, frozenset(existing), quiz_jobs, card_slugs, workers)
-    else:
-        results = [_read_card(job, existing, cache, files_key) for job in jobs]
-        quiz_results = [_read_quiz(job, card_slugs, cache) for job in quiz_jobs]
+        read = _read_in_parallel(jobs, frozenset(existing), quiz_jobs, card_slugs, workers)
+    if read is None:  # one process: small bases, `mkdocs serve` (its cache), or no processes to start
+        read = (
+            [_read_card(job, existing, cache, files_key) for job in jobs],
+            [_read_quiz(job, card_slugs, cache) for job in quiz_jobs],
+        )
+    results, quiz_results = read
     for (file, path, shown), (card, card_problems) in zip(jobs, results, strict=True):
         if is_slug(file.stem) and file.stem not in broken:
             broken[file.stem] = path  # until it validates
