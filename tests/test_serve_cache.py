@@ -106,9 +106,11 @@ def test_unchanged_site_reuses_every_card_and_placeholder_page(session) -> None:
 
 def test_body_edit_rebuilds_only_that_page_and_matches_a_clean_build(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     serve = session()
+    site_pages = serve.plugin._site_pages_made  # type: ignore[attr-defined]
     path = tmp_path / "cards/other/lonely.md"
     path.write_text(card("Lonely", "Links to nobody.", "A new paragraph, edited."), encoding="utf-8")
     serve.rebuild()
+    assert serve.plugin._site_pages_made is site_pages  # type: ignore[attr-defined] # home, map...: not made again
     assert "lonely.md" not in {p.rsplit("/", 1)[-1] for p in serve.reused}
     assert "ops/chain.md" in serve.reused
     assert "A new paragraph, edited." in serve.page("other/lonely")
@@ -121,7 +123,9 @@ def test_title_edit_rebuilds_the_pages_that_show_the_title(session, tmp_path: Pa
     serve = session()
     path = tmp_path / "cards/ops/stock.md"
     path.write_text(card("Stock Keeping", "What is kept.", parent="chain"), encoding="utf-8")
+    site_pages = serve.plugin._site_pages_made  # type: ignore[attr-defined]
     serve.rebuild()
+    assert serve.plugin._site_pages_made is not site_pages  # type: ignore[attr-defined] # home, map...: made again
     # Its parent (diagram, nav), its sibling (diagram, nav) and the card linking to it show it.
     assert not serve.reused & {"ops/stock.md", "ops/chain.md", "ops/orders.md"}
     assert "Stock Keeping" in serve.page("ops/orders")

@@ -28,7 +28,11 @@ def _load(args: argparse.Namespace) -> tuple[Project, KnowledgeBase]:
     if not cards_dir.is_dir():
         raise UsageError(f"no cards folder at {cards_dir} (run kcards in the project folder, or pass --project)")
     kb = load_knowledge_base(
-        cards_dir, quizzes_dir=project.quizzes_dir, paths_file=project.paths_file, workers=os.cpu_count() or 1
+        cards_dir,
+        quizzes_dir=project.quizzes_dir,
+        paths_file=project.paths_file,
+        workers=os.cpu_count() or 1,
+        bodies=False,
     )
     return project, kb
 
@@ -158,7 +162,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
         return 2
     kb = load_knowledge_base(
-        cards_dir, quizzes_dir=project.quizzes_dir, paths_file=project.paths_file, workers=os.cpu_count() or 1
+        cards_dir,
+        quizzes_dir=project.quizzes_dir,
+        paths_file=project.paths_file,
+        workers=os.cpu_count() or 1,
+        bodies=False,
     )
     errors = len(kb.errors)
     warnings = len(kb.warnings)

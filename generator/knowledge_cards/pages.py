@@ -350,12 +350,12 @@ class PageRenderer:
         """The tags page: Material's tags plugin fills in the listing."""
         return self.env.get_template("tags.md.j2").render()
 
-    def map_markdown(self, page_path: str, graph_json: str) -> str:
+    def map_markdown(self, page_path: str, graph_json: str, graph_facts: Mapping[str, object] | None = None) -> str:
         """ "Knowledge map": the whole graph, drawn in the browser from graph.json."""
         tags = sorted({tag for node in self.graph.nodes.values() for tag in node.tags}, key=str.casefold)
         site_root = relative_url(_page_url(page_path), "")
         root = site_root if site_root.endswith("/") else (site_root or ".") + "/"
-        nodes = self.graph.as_json(self.url_of)["nodes"]
+        nodes = (graph_facts or self.graph.as_json(self.url_of))["nodes"]
         return self.env.get_template("map.md.j2").render(
             graph_url=relative_url(_page_url(page_path), graph_json),
             site_root=site_root,

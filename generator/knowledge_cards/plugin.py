@@ -39,6 +39,13 @@ PROGRESS_PAGE = "progress.md"
 TO_WRITE_PAGE = "to-write.md"
 TAGS_PAGE = "tags.md"
 MAP_PAGE = "map.md"
+SITE_PAGES = {
+    "index.md": "home page",
+    PROGRESS_PAGE: "My progress",
+    TO_WRITE_PAGE: "Cards to write",
+    TAGS_PAGE: "Tags",
+    MAP_PAGE: "Knowledge map",
+}
 
 # Generated parts, put in after search indexing: the index holds what the author wrote in the body,
 # not diagram sources, lists of other cards or quiz answers (and indexing them cost 10 % of a build).
@@ -76,6 +83,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.parse_cache = ParseCache()
         self.serve_cache = ServeCache()
         self._env: jinja2.Environment | None = None
+        self._site_pages_made: tuple[str, dict[str, str], dict[str, str]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -112,6 +120,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             return None
         if self.serving and self.serve_cache.start_build(config):
             self._env = None  # the templates may have changed
+            self._site_pages_made = None
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.kb = kb = load_knowledge_base(
             Path(config.docs_dir),
@@ -163,46 +172,65 @@ class CardsPlugin(BasePlugin[CardsConfig]):
 
         for slug, file in placeholder_files.items():
             file.content_string = self.renderer.placeholder_markdown(slug)
-        renderer = self.renderer
-        pages: list[tuple[bool, str, str, Callable[[], str]]] = [
-            (self.config.home, "index.md", "home page", lambda: renderer.home_markdown("index.md", config.site_name)),
-            (
-                self.config.progress_page,
-                PROGRESS_PAGE,
-                "My progress",
-                lambda: renderer.progress_markdown(PROGRESS_PAGE),
-            ),
-            (
-                self.config.to_write_page,
-                TO_WRITE_PAGE,
-                "Cards to write",
-                lambda: renderer.to_write_markdown(TO_WRITE_PAGE),
-            ),
-            (self._has_tags_plugin(config), TAGS_PAGE, "Tags", renderer.tags_markdown),
-            (
-                self.config.map_page,
-                MAP_PAGE,
-                "Knowledge map",
-                lambda: renderer.map_markdown(MAP_PAGE, self.config.graph_json),
-            ),
-        ]
-        for wanted, path, name, render in pages:
-            if not wanted:
-                continue
+        graph_facts = kb.graph.as_json(url_of)
+        # Compact: json's C encoder only runs without indent (0.25 s saved at 1,000 cards).
+        graph = json.dumps(graph_facts, ensure_ascii=False, separators=(",", ":"))
+        for path, content in self._site_pages(config, graph, graph_facts).items():
             existing = files.get_file_from_path(path)
             if existing is None:
-                files.append(File.generated(config, path, content=render()))
+                files.append(File.generated(config, path, content=content))
             elif path in self.cards_by_src:
                 log.warning(
-                    f"cards/{path}: this card takes the place of the generated {name} page; "
+                    f"cards/{path}: this card takes the place of the generated {SITE_PAGES[path]} page; "
                     "move it into a folder to keep both"
                 )
-        # Compact: json's C encoder only runs without indent (0.25 s saved at 1,000 cards).
-        graph = json.dumps(kb.graph.as_json(url_of), ensure_ascii=False, separators=(",", ":"))
         files.append(File.generated(config, self.config.graph_json, content=graph + "\n"))
         if not config.nav:
             config.nav = self._nav()
         return files
+
+    def _site_pages(self, config: MkDocsConfig, graph: str, graph_facts: dict[str, Any]) -> dict[str, str]:
+        """The Markdown of the one-of-a-kind pages (home, My progress, Cards to write, Tags, Knowledge
+        map), by path. They show the whole graph, so `mkdocs serve` makes them again only when it changed:
+        not after an edit to a card's body."""
+        assert self.kb is not None and self.renderer is not None
+        renderer, kb = self.renderer, self.kb
+        wanted = {
+            "index.md": self.config.home,
+            PROGRESS_PAGE: self.config.progress_page,
+            TO_WRITE_PAGE: self.config.to_write_page,
+            TAGS_PAGE: self._has_tags_plugin(config),
+            MAP_PAGE: self.config.map_page,
+        }
+        key = repr(
+            (
+                wanted,
+                config.site_name,
+                self.config.graph_json,
+                graph,
+                [(node.slug, node.summary) for node in kb.graph.nodes.values()],
+                [(path.id, path.title, path.description, path.cards) for path in kb.paths],
+                [(slug, quiz.title, len(quiz.questions)) for slug, quiz in kb.quizzes.items()],
+            )
+        )
+        if self.serving and self._site_pages_made is not None and self._site_pages_made[0] == key:
+            renderer.page_parts = dict(self._site_pages_made[2])
+            return self._site_pages_made[1]
+        render: dict[str, Callable[[], str]] = {
+            "index.md": lambda: renderer.home_markdown("index.md", config.site_name),
+            PROGRESS_PAGE: lambda: renderer.progress_markdown(PROGRESS_PAGE),
+            TO_WRITE_PAGE: lambda: renderer.to_write_markdown(TO_WRITE_PAGE),
+            TAGS_PAGE: renderer.tags_markdown,
+            MAP_PAGE: lambda: renderer.map_markdown(MAP_PAGE, self.config.graph_json, graph_facts),
+        }
+        pages = {path: render[path]() for path, on in wanted.items() if on}
+        self._site_pages_made = (key, pages, dict(renderer.page_parts))
+        return pages
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
+        if self.serving:  # MkDocs makes a new environment per rebuild: keep the theme's compiled templates
+            env.bytecode_cache = self.serve_cache.templates
+        return None
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.serving:

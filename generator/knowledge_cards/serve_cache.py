@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -51,10 +53,29 @@ class ReusedPage(Page):
             self.meta["search"] = {"exclude": True}  # the cache adds the kept entries instead
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.content = self.cached.content
+        # With its search entries kept, nothing reads the content: its output is kept too (and parsing
+        # the content for search again was 0.3 s of a 1,000-card rebuild).
+        self.content = "" if self.search_entries is not None else self.cached.content
         self.toc = self.cached.toc
         self._title_from_render = self.cached.title
         self.present_anchor_ids = set(self.cached.anchors)
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates compiled once per serve session, not once per rebuild (0.3-0.6 s of a
+    1,000-card rebuild went to compiling Material's templates again). Jinja checks each template's
+    source checksum, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 class ServeCache:
@@ -71,6 +92,7 @@ class ServeCache:
         """Pages served again in this build."""
         self._entries_seen = 0
         self.builds = 0
+        self.templates = CompiledTemplates()
 
     def start_build(self, config: MkDocsConfig) -> bool:
         """Begin a build; forget every page when the settings or theme templates changed (returns True)."""
