@@ -42,7 +42,7 @@ $(AXE_JS):
 SERVE_TMP ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo $${TMPDIR:-/tmp})
 
 serve: site
-	TMPDIR=$(SERVE_TMP) $(BIN)/mkdocs serve --livereload -a $(HOST)
+	TMPDIR=$(SERVE_TMP) $(BIN)/mkdocs serve --livereload --dirty -a $(HOST)
 
 # The sitemap's date comes from the last commit, so the same sources always give the same site.
 build: site

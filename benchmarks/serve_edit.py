@@ -2,8 +2,8 @@
 
     python benchmarks/serve_edit.py [--cards 1000] [--edits 3] [--seed 1]
 
-Generates a synthetic knowledge base, starts `mkdocs serve --livereload` as `make serve` does (the
-served site in /dev/shm when there is one), opens a card in
+Generates a synthetic knowledge base, starts `mkdocs serve --livereload --dirty` as `make serve` does
+(the served site in /dev/shm when there is one; --no-dirty leaves out --dirty), opens a card in
 Debian's chromium, then edits that card's body several times and prints, for each edit, the
 seconds until the open page shows the new text, and the rebuild time the server reported.
 Needs what `make test` installs (Playwright's Python package and /usr/bin/chromium).
@@ -37,6 +37,7 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-dirty", action="store_true", help="serve without --dirty (every page written again)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
@@ -49,7 +50,14 @@ def main() -> None:
         if os.access("/dev/shm", os.W_OK):
             env["TMPDIR"] = "/dev/shm"  # where `make serve` puts the served site (Makefile: SERVE_TMP)
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "mkdocs"), "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+            [
+                str(Path(sys.executable).parent / "mkdocs"),
+                "serve",
+                "--livereload",
+                *([] if args.no_dirty else ["--dirty"]),
+                "-a",
+                f"127.0.0.1:{port}",
+            ],
             cwd=project,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -34,15 +34,18 @@ FILES = {
 
 
 class Session:
-    """One `mkdocs serve` session, in-process: the plugin instance lives across rebuilds."""
+    """One `mkdocs serve` session, in-process: the plugin instance lives across rebuilds. With `dirty`,
+    as `mkdocs serve --dirty` (what `make serve` runs): the site folder is not cleaned between builds and
+    MkDocs skips the pages whose file is older than their output."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, dirty: bool) -> None:
         self.project = project
+        self.dirty = dirty
         self.site = project / "site-serve"
         self.plugin: object = None
         os.chdir(project)
         config = self._config()
-        config.plugins.on_startup(command="serve", dirty=False)
+        config.plugins.on_startup(command="serve", dirty=dirty)
         self.rebuild(config)
 
     def _config(self):  # type: ignore[no-untyped-def]
@@ -50,7 +53,7 @@ class Session:
 
     def rebuild(self, config=None) -> None:  # type: ignore[no-untyped-def]
         config = config or self._config()
-        build(config, serve_url="http://127.0.0.1:8000/")
+        build(config, serve_url="http://127.0.0.1:8000/", dirty=self.dirty)
         self.plugin = config.plugins["knowledge-cards"]
 
     @property
@@ -61,11 +64,11 @@ class Session:
         return (self.site / url / "index.html").read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def session(tmp_path: Path) -> Iterator[Callable[[], Session]]:
+@pytest.fixture(params=[False, True], ids=["serve", "serve-dirty"])
+def session(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], Session]]:
     write_tree(tmp_path, {"mkdocs.yml": TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides"), **FILES})
     here = Path.cwd()
-    yield lambda: Session(tmp_path)
+    yield lambda: Session(tmp_path, dirty=request.param)
     os.chdir(here)
 
 
@@ -164,3 +167,14 @@ def test_a_broken_card_is_never_served_from_the_cache(session, tmp_path: Path) -
     path.write_text(good, encoding="utf-8")
     serve.rebuild()
     assert "This card has errors" not in serve.page("other/lonely")
+
+
+def test_added_and_deleted_cards_match_a_clean_build(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    serve = session()
+    (tmp_path / "cards/ops/pricing.md").write_text(card("Pricing", "What we ask.", parent="chain"), encoding="utf-8")
+    (tmp_path / "cards/other/lonely.md").unlink()
+    serve.rebuild()
+    assert "Pricing" in serve.page("ops/chain") and not (serve.site / "other/lonely/index.html").exists()
+    clean = clean_build(tmp_path)
+    assert pages_of(serve.site) == pages_of(clean)
+    assert search_docs(serve.site) == search_docs(clean)

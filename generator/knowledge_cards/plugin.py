@@ -84,9 +84,16 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.serve_cache = ServeCache()
         self._env: jinja2.Environment | None = None
         self._site_pages_made: tuple[str, dict[str, str], dict[str, str]] | None = None
+        self._files: Files | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # MkDocs may hand the same plugin to a later session in this process: start from nothing.
+        self.parse_cache, self.serve_cache = ParseCache(), ServeCache()
+        self._env, self._site_pages_made, self._files = None, None, None
         self.serving = command == "serve"
+        self.serve_cache.dirty = self.serving and dirty
+        if self.serve_cache.dirty:  # we rebuild what a dirty build would get wrong, so the warning is moot
+            logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
 
     # Run early so the superfences/mermaid config is in place before other plugins read it.
     @event_priority(50)
@@ -235,6 +242,17 @@ class CardsPlugin(BasePlugin[CardsConfig]):
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.serving:
             self.serve_cache.note_nav(nav)
+            self._files = files
+        if self.serve_cache.dirty and self.renderer is not None:
+            renderer = self.renderer
+
+            def inputs_of(src: str) -> str | None:
+                slug = self.slug_of_src.get(src)
+                return renderer.inputs_of(slug) if slug is not None and src not in self.failed_src else None
+
+            # Plugins that collect from every page (Material's tags) see the pages MkDocs will skip too.
+            for page in self.serve_cache.plan_dirty(files, inputs_of):
+                config.plugins.on_page_markdown("", page=page, config=config, files=files)
         return None
 
     def _has_tags_plugin(self, config: MkDocsConfig) -> bool:
@@ -321,8 +339,15 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             output = self.renderer.fill_slots(output, self.slug_of_src.get(src))
         return self.serve_cache.output(page, output) if self.serving else output
 
+    # Before Material's search plugin writes the index.
+    @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         cache = self.serve_cache
+        if cache.dirty and self._files is not None:
+            cache.finish_dirty(self._files, search_index(config))
+            search = config.plugins.get("material/search") or config.plugins.get("search")
+            if hasattr(search, "search_index_prev"):
+                search.search_index_prev = None  # type: ignore[union-attr] # the index is whole: nothing to merge
         cache.builds += 1
         if self.serving and cache.keys and cache.builds > 1:  # the first build has nothing to reuse
             log.info(f"knowledge-cards: {len(cache.reused)} of {len(cache.keys)} card pages unchanged, reused")
@@ -335,6 +360,11 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if (root / self.config.paths_file).is_file():
             server.watch(str(root / self.config.paths_file))
         return server
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every `--dirty` build that links may be wrong; with this plugin they are not."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def tag_slug(text: str, separator: str = "-") -> str:

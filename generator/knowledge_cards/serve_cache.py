@@ -9,6 +9,8 @@ touches, and writes the others' kept output again.
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,6 +95,13 @@ class ServeCache:
         self._entries_seen = 0
         self.builds = 0
         self.templates = CompiledTemplates()
+        self.dirty = False
+        """`mkdocs serve --dirty`: MkDocs itself skips the pages whose file is older than their output."""
+        self._fresh: dict[str, list[dict[str, Any]]] = {}
+        """This build's search entries, by page."""
+        self._order: list[str] = []
+        self._dests: dict[str, str] = {}
+        """Every page's output file in the previous build."""
 
     def start_build(self, config: MkDocsConfig) -> bool:
         """Begin a build; forget every page when the settings or theme templates changed (returns True)."""
@@ -108,6 +117,7 @@ class ServeCache:
         self.keys = {}
         self.reused = set()
         self._entries_seen = 0
+        self._fresh = {}
         return changed
 
     def note_nav(self, nav: Navigation) -> None:
@@ -118,17 +128,19 @@ class ServeCache:
         ]
         self._nav_key = repr(shown)
 
-    def consider(self, page: Page, inputs: str, search_index: Any | None) -> None:
-        """Key `page` by its file, its nav and `inputs` (the digest of the cards it shows); if the
-        previous build made it from the same, turn it into a ReusedPage."""
+    def key_of(self, page: Page, inputs: str) -> str:
+        """What `page` is made from: its file, its nav and `inputs` (the digest of the cards it shows)."""
         branch = [
             (c.title, getattr(c, "url", None)) for a in page.ancestors for c in getattr(a, "children", None) or ()
         ]
         near = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]
         facts = (self._nav_key, branch, near, page.file.content_string, inputs)
-        key = hashlib.sha256(repr(facts).encode()).hexdigest()
+        return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+    def consider(self, page: Page, inputs: str, search_index: Any | None) -> None:
+        """Key `page`; if the previous build made it from the same, turn it into a ReusedPage."""
         src = page.file.src_uri
-        self.keys[src] = key
+        key = self.keys[src] = self.keys.get(src) or self.key_of(page, inputs)
         cached = self.pages.get(src)
         if cached is None or cached.key != key:
             return
@@ -138,6 +150,49 @@ class ServeCache:
         # Search takes back this page's entries from the previous build instead of parsing it again.
         page.search_entries = self._search_entries.get(src) if search_index is not None else None  # type: ignore[attr-defined]
 
+    def plan_dirty(self, files: Files, inputs_of: Callable[[str], str | None]) -> list[Page]:
+        """Before a `--dirty` rebuild reads any page: MkDocs will skip a page whose file is older than its
+        output, so make it rebuild a card page whose key changed (a neighbour's title, the nav...) and
+        every page that is not a card's; give each page it will still skip what the previous build made
+        of it. Returns those pages."""
+        skipped: list[Page] = []
+        self._order = []
+        for file in files.documentation_pages():
+            src = file.src_uri
+            self._order.append(src)
+            page, inputs = file.page, inputs_of(src)
+            cached = self.pages.get(src)
+            if page is not None and inputs is not None:
+                self.keys[src] = self.key_of(page, inputs)
+            if page is None or cached is None or cached.key != self.keys.get(src) or src not in self._search_entries:
+                if os.path.exists(file.abs_dest_path):
+                    os.utime(file.abs_dest_path, (0, 0))  # older than any source: MkDocs builds it again
+                continue
+            if file.is_modified():
+                continue  # saved again unchanged: MkDocs reads it, and on_pre_page finds it in the cache
+            self.reused.add(src)
+            page.meta = dict(cached.meta)
+            page.toc = cached.toc
+            page._title_from_render = cached.title
+            page.present_anchor_ids = set(cached.anchors)
+            skipped.append(page)
+        return skipped
+
+    def finish_dirty(self, files: Files, search_index: Any | None) -> None:
+        """After a `--dirty` rebuild: the search index of every page (Material's own merge keeps the entries
+        of one changed page only), and no output left of a page that is gone."""
+        if search_index is not None:
+            search_index.entries = [
+                entry
+                for src in self._order
+                for entry in self._fresh.get(src, self._search_entries.get(src, []) if src in self.reused else [])
+            ]
+        dests = {file.src_uri: file.abs_dest_path for file in files.documentation_pages()}
+        for src, dest in self._dests.items():
+            if src not in dests and os.path.isfile(dest):
+                os.remove(dest)
+        self._dests = dests
+
     def after_indexing(self, page: Page, search_index: Any) -> None:
         """Right after the search plugin indexed `page`: keep its entries, or put back the kept ones."""
         src = page.file.src_uri
@@ -146,6 +201,7 @@ class ServeCache:
             search_index.entries.extend(dict(entry) for entry in entries)
         elif src in self.keys:
             self._search_entries[src] = [dict(entry) for entry in search_index.entries[self._entries_seen :]]
+        self._fresh[src] = search_index.entries[self._entries_seen :]
         self._entries_seen = len(search_index.entries)
 
     def output(self, page: Page, output: str) -> str:
