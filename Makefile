@@ -37,8 +37,8 @@ $(CYTOSCAPE_JS):
 $(AXE_JS):
 	scripts/fetch-npm-file axe-core $(AXE_VERSION) $(AXE_SHA512) axe.min.js $@
 
-# `mkdocs serve` rewrites every page into a temporary folder on each rebuild: in memory (/dev/shm) that
-# takes a fraction of the time it takes on disk (a 1,000-card edit shows in 3.3-3.8 s instead of 5-7 s).
+# `--dirty`: MkDocs skips unchanged pages, and the plugin rebuilds those whose neighbours changed (README,
+# Scale). The served site goes in memory (/dev/shm) when it can: writing pages to disk is slower.
 SERVE_TMP ?= $(shell [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo $${TMPDIR:-/tmp})
 
 serve: site
