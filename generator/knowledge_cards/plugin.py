@@ -343,7 +343,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
     @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         cache = self.serve_cache
-        if cache.dirty and self._files is not None:
+        if cache.dirty and self._files is not None and self.config.enabled and self.renderer is not None:
             cache.finish_dirty(self._files, search_index(config))
             search = config.plugins.get("material/search") or config.plugins.get("search")
             if hasattr(search, "search_index_prev"):
