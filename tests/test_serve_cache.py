@@ -63,6 +63,12 @@ class Session:
     def page(self, url: str) -> str:
         return (self.site / url / "index.html").read_text(encoding="utf-8")
 
+    def assert_same_as_clean_build(self) -> None:
+        """Every page, `graph.json` and the search index as `mkdocs build` makes them from scratch."""
+        clean = clean_build(self.project)
+        assert pages_of(self.site) == pages_of(clean)
+        assert search_docs(self.site) == search_docs(clean)
+
 
 @pytest.fixture(params=[False, True], ids=["serve", "serve-dirty"])
 def session(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], Session]]:
@@ -117,9 +123,7 @@ def test_body_edit_rebuilds_only_that_page_and_matches_a_clean_build(session, tm
     assert "lonely.md" not in {p.rsplit("/", 1)[-1] for p in serve.reused}
     assert "ops/chain.md" in serve.reused
     assert "A new paragraph, edited." in serve.page("other/lonely")
-    clean = clean_build(tmp_path)
-    assert pages_of(serve.site) == pages_of(clean)
-    assert search_docs(serve.site) == search_docs(clean)
+    serve.assert_same_as_clean_build()
 
 
 def test_title_edit_rebuilds_the_pages_that_show_the_title(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -133,9 +137,7 @@ def test_title_edit_rebuilds_the_pages_that_show_the_title(session, tmp_path: Pa
     assert not serve.reused & {"ops/stock.md", "ops/chain.md", "ops/orders.md"}
     assert "Stock Keeping" in serve.page("ops/orders")
     assert "Stock Keeping" in serve.page("ops/chain")
-    clean = clean_build(tmp_path)
-    assert pages_of(serve.site) == pages_of(clean)
-    assert search_docs(serve.site) == search_docs(clean)
+    serve.assert_same_as_clean_build()
 
 
 def test_quiz_and_status_edits_reach_their_pages(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -151,9 +153,7 @@ def test_quiz_and_status_edits_reach_their_pages(session, tmp_path: Path) -> Non
     serve.rebuild()
     assert "other/brand.md" not in serve.reused and "ops/chain.md" not in serve.reused
     assert 'href="../pricing/"' in serve.page("other/brand")
-    clean = clean_build(tmp_path)
-    assert pages_of(serve.site) == pages_of(clean)
-    assert search_docs(serve.site) == search_docs(clean)
+    serve.assert_same_as_clean_build()
 
 
 def test_a_broken_card_is_never_served_from_the_cache(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -175,6 +175,4 @@ def test_added_and_deleted_cards_match_a_clean_build(session, tmp_path: Path) ->
     (tmp_path / "cards/other/lonely.md").unlink()
     serve.rebuild()
     assert "Pricing" in serve.page("ops/chain") and not (serve.site / "other/lonely/index.html").exists()
-    clean = clean_build(tmp_path)
-    assert pages_of(serve.site) == pages_of(clean)
-    assert search_docs(serve.site) == search_docs(clean)
+    serve.assert_same_as_clean_build()

@@ -153,21 +153,7 @@ def cmd_import_gift(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every card without building HTML; exit 1 on any error (or warning with --strict)."""
-    project = find_project(Path(args.project))
-    cards_dir = Path(args.cards) if args.cards else project.cards_dir
-    if not cards_dir.is_dir():
-        print(
-            f"kcards: error: no cards folder at {cards_dir} (run kcards in the project folder, or pass --project)",
-            file=sys.stderr,
-        )
-        return 2
-    kb = load_knowledge_base(
-        cards_dir,
-        quizzes_dir=project.quizzes_dir,
-        paths_file=project.paths_file,
-        workers=os.cpu_count() or 1,
-        bodies=False,
-    )
+    _, kb = _load(args)
     errors = len(kb.errors)
     warnings = len(kb.warnings)
     if args.format == "json":

@@ -78,8 +78,12 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.failed_src: dict[str, list[str]] = {}
         self.quiz_errors: dict[str, list[str]] = {}
         self._tags_page = False
-        # `mkdocs serve` keeps this plugin across rebuilds (it has on_startup), and with it these caches.
         self.serving = False
+        self._start_session()
+
+    def _start_session(self) -> None:
+        """`mkdocs serve` keeps this plugin across rebuilds (it has on_startup), and with it these caches;
+        MkDocs may hand the same plugin to a later session in this process, which starts from nothing."""
         self.parse_cache = ParseCache()
         self.serve_cache = ServeCache()
         self._env: jinja2.Environment | None = None
@@ -87,9 +91,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self._files: Files | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # MkDocs may hand the same plugin to a later session in this process: start from nothing.
-        self.parse_cache, self.serve_cache = ParseCache(), ServeCache()
-        self._env, self._site_pages_made, self._files = None, None, None
+        self._start_session()
         self.serving = command == "serve"
         self.serve_cache.dirty = self.serving and dirty
         if self.serve_cache.dirty:  # we rebuild what a dirty build would get wrong, so the warning is moot

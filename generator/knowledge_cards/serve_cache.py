@@ -39,6 +39,12 @@ class CachedPage:
     title: str | None
     anchors: frozenset[str]
 
+    def restore(self, page: Page) -> None:
+        """Give `page` what other pages and the theme read of it: its contents, title and anchors."""
+        page.toc = self.toc
+        page._title_from_render = self.title
+        page.present_anchor_ids = set(self.anchors)
+
 
 class ReusedPage(Page):
     """A page whose inputs are unchanged since the previous build: instead of reading its file and
@@ -58,9 +64,7 @@ class ReusedPage(Page):
         # With its search entries kept, nothing reads the content: its output is kept too (and parsing
         # the content for search again was 0.3 s of a 1,000-card rebuild).
         self.content = "" if self.search_entries is not None else self.cached.content
-        self.toc = self.cached.toc
-        self._title_from_render = self.cached.title
-        self.present_anchor_ids = set(self.cached.anchors)
+        self.cached.restore(self)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -172,9 +176,7 @@ class ServeCache:
                 continue  # saved again unchanged: MkDocs reads it, and on_pre_page finds it in the cache
             self.reused.add(src)
             page.meta = dict(cached.meta)
-            page.toc = cached.toc
-            page._title_from_render = cached.title
-            page.present_anchor_ids = set(cached.anchors)
+            cached.restore(page)
             skipped.append(page)
         return skipped
 
