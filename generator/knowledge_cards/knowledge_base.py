@@ -69,8 +69,6 @@ class ParseCache:
 
 # Below this many files, starting processes costs more than it saves.
 PARALLEL_FROM = 400
-# The share of the cards this process reads itself, against 1 for each worker process.
-PARENT_SHARE = 0.8
 
 
 def _read_card(
@@ -122,21 +120,21 @@ def _read_in_parallel(
     workers: int,
 ) -> tuple[list[tuple[Card | None, list[Problem]]], list[tuple[Quiz | None, list[Problem]]]] | None:
     """`_read_card` (without bodies) and `_read_quiz` over all jobs, results in order; None where
-    processes cannot be started. `workers - 1` forked processes read the quizzes and the last cards
-    while this process reads the first ones: it would otherwise only wait for them, and every card it
-    reads itself is one less to unpickle (unpickling 5,000 cards took 0.6-0.9 s)."""
+    processes cannot be started. This process reads an equal share of the cards and of the quizzes
+    while `workers - 1` forked processes read the rest: it would otherwise only wait for them, and every
+    card it reads itself is one less to unpickle (unpickling 5,000 cards took 0.6-0.9 s)."""
     read_card = functools.partial(_read_card, existing=existing, bodies=False)
     read_quiz = functools.partial(_read_quiz, card_slugs=card_slugs)
-    # This process also unpickles what the others send: it takes a little less than an equal share.
-    mine = int(len(card_jobs) * PARENT_SHARE / workers)
-    theirs = card_jobs[mine:]
+    my_cards, my_quizzes = len(card_jobs) // workers, len(quiz_jobs) // workers
+    their_cards, their_quizzes = card_jobs[my_cards:], quiz_jobs[my_quizzes:]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-            quizzes = pool.map(read_quiz, quiz_jobs, chunksize=max(1, len(quiz_jobs) // (workers * 4)))
-            cards = pool.map(read_card, theirs, chunksize=max(1, len(theirs) // (workers * 4)))
-            first = [read_card(job) for job in card_jobs[:mine]]
-            return first + list(cards), list(quizzes)
+            cards = pool.map(read_card, their_cards, chunksize=max(1, len(their_cards) // (workers * 4)))
+            quizzes = pool.map(read_quiz, their_quizzes, chunksize=max(1, len(their_quizzes) // (workers * 4)))
+            first_cards = [read_card(job) for job in card_jobs[:my_cards]]
+            first_quizzes = [read_quiz(job) for job in quiz_jobs[:my_quizzes]]
+            return first_cards + list(cards), first_quizzes + list(quizzes)
     except (ValueError, OSError, BrokenProcessPool):  # no fork, no semaphores (/dev/shm), a killed worker
         return None
 
