@@ -108,6 +108,7 @@ class PageRenderer:
         self.page_parts: dict[str, str] = {}
         self._fingerprints: dict[str, str] = {}
         """Long generated lists of the one-of-a-kind pages (home, cards to write, ...), by slot name."""
+        self._path_steps: dict[str, list[dict[str, object]]] = {}
         self.steps: dict[str, list[PathStep]] = {}
         """Each card's place in every path it is on (a lookup, so a 5,000-card path stays linear)."""
         for path in self.paths:
@@ -143,9 +144,19 @@ class PageRenderer:
         return {"href": relative_url(from_url, self.url_of[slug]), "title": self.graph.node(slug).title}
 
     def path_nav_html(self, slug: str, position: str) -> str:
-        """ "Step k of n in <path>" with previous/next, for every path the card is on."""
+        """ "Step k of n in <path>" with previous/next, for every path the card is on (at the top of the page
+        and again at the bottom: the steps are worked out once)."""
+        steps = self._path_steps.get(slug)
+        if steps is None:
+            steps = self._path_steps[slug] = self._path_step_views(slug)
+        if not steps:
+            return ""
+        html = self.env.get_template("path_nav.html.j2").render(steps=steps, position=position)
+        return _one_block(html)
+
+    def _path_step_views(self, slug: str) -> list[dict[str, object]]:
         from_url = self.url_of[slug]
-        steps = [
+        return [
             {
                 "title": step.path.title,
                 "number": step.number,
@@ -156,10 +167,6 @@ class PageRenderer:
             }
             for step in self.steps.get(slug, ())
         ]
-        if not steps:
-            return ""
-        html = self.env.get_template("path_nav.html.j2").render(steps=steps, position=position)
-        return _one_block(html)
 
     # -- card pages ----------------------------------------------------------------
     def rewrite_body_links(self, card: Card) -> str:

@@ -47,20 +47,6 @@ SITE_PAGES = {
     MAP_PAGE: "Knowledge map",
 }
 
-# Generated parts, put in after search indexing: the index holds what the author wrote in the body,
-# not diagram sources, lists of other cards or quiz answers (and indexing them cost 10 % of a build).
-GENERATED_PARTS = (
-    "path_top",
-    "glance",
-    "explore",
-    "quiz",
-    "position",
-    "related",
-    "backlinks",
-    "sources",
-    "path_bottom",
-)
-
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "footnotes", "tables", "md_in_html", "pymdownx.details")
 
 
@@ -294,7 +280,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             self.serve_cache.consider(page, self.renderer.inputs_of(slug), search_index(config))
         return None
 
-    # After the search plugin has indexed the page: keep, or put back, the page's search entries.
+    # After the search plugin has indexed the page: keep, or put back, its search entries; then put in
+    # the generated parts (so the index holds what the author wrote).
     @event_priority(-100)
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -302,6 +289,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         index = search_index(config) if self.serving else None
         if index is not None:
             self.serve_cache.after_indexing(page, index)
+        src = page.file.src_uri
+        if self.config.enabled and self.renderer is not None and src not in self.failed_src and page.content:
+            if src not in self.serve_cache.reused:  # into the content, not the whole page with its nav
+                page.content = self.renderer.fill_slots(page.content, self.slug_of_src.get(src))
         return None
 
     # Before Material's tags plugin reads page.meta: it needs `tags` as a list.
@@ -331,15 +322,12 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             markdown += f'\n\n!!! failure "This card\'s quiz has errors"\n{lines}\n'
         return markdown
 
-    # After Material's search plugin has indexed the page, and after other plugins' changes.
+    # Last, after other plugins' changes: the finished page is kept for the next serve rebuild.
     @event_priority(-100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        src = page.file.src_uri
-        if not self.config.enabled or self.renderer is None or src in self.failed_src:
+        if not self.serving or not self.config.enabled or page.file.src_uri in self.failed_src:
             return None
-        if src not in self.serve_cache.reused:
-            output = self.renderer.fill_slots(output, self.slug_of_src.get(src))
-        return self.serve_cache.output(page, output) if self.serving else output
+        return self.serve_cache.output(page, output)
 
     # Before Material's search plugin writes the index.
     @event_priority(100)
