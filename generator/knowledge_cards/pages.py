@@ -1,10 +1,11 @@
 """Stage 4, render: card, placeholder and home pages, from the graph.
 
 Python computes view data; Jinja templates in site_overrides/kcards/ (which a
-site can override) turn it into text. A card page's Markdown holds the author's
-body and the section headings (so they reach the table of contents); each
-generated part is an HTML fragment put in at its slot once Markdown has run:
-converting those parts as Markdown was most of a 1,000-card build's extra time.
+site can override) turn it into text. A card page's Markdown is the author's
+body; its title, summary and the generated sections after the body are HTML
+fragments put in around it once Markdown has run (headings.py writes their
+headings as the site's `toc` extension would): converting them as Markdown was
+most of a 1,000-card build's extra time.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import markupsafe
 
 from .callouts import expand_callouts
 from .graph import KnowledgeGraph
+from .headings import Heading, HeadingStyle
 from .inline import InlineMarkdown
 from .links import relative_path, relative_url
 from .mermaid import loop_flowchart, position_flowchart
@@ -77,11 +79,34 @@ class LinkView:
 
 @dataclass(frozen=True)
 class TailSection:
-    """A heading after a page's body, named for the template that writes it, and the generated parts
-    that go in under it."""
+    """A section after a page's body: its name, heading level and text, and the generated parts under it."""
 
     name: str
+    level: int
+    title: str
     parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PageHeadings:
+    """The headings a card's or placeholder's page gets besides its body's, with their ids on the page."""
+
+    title: Heading
+    tail: tuple[Heading, ...]
+    """One per section of `PageRenderer.tail_of`, in its order."""
+    write: Heading | None = None
+    """A placeholder's "Write this card"."""
+
+
+# The sections after a body, by name: heading level and text (a quiz's heading is its title).
+TAIL_HEADINGS = {
+    "explore": (2, "Concepts to explore next"),
+    "position": (2, "Where this concept fits"),
+    "backlinks": (2, "Cards that link here"),
+    "sources": (2, "Sources"),
+    "further-reading": (3, "Further reading"),
+    "footnotes": (2, "Footnotes"),
+}
 
 
 class PageRenderer:
@@ -96,7 +121,9 @@ class PageRenderer:
         quizzes: Mapping[str, Quiz] | None = None,
         paths: tuple[LearningPath, ...] = (),
         home_path: str = "index.md",
+        style: HeadingStyle | None = None,
     ) -> None:
+        self.style = style or HeadingStyle()
         self.paths = list(paths)
         self.home_path = home_path
         self.env = env
@@ -190,42 +217,81 @@ class PageRenderer:
         return f"[{text}]({path}{link.anchor}){{ {classes} }}"
 
     def card_markdown(self, card: Card) -> str:
-        """A card page's Markdown: header, body and section headings, with a slot per generated part."""
+        """A card page's Markdown: its body (with "At a glance" when it has a loop) and footnotes."""
         body = expand_callouts(self.rewrite_body_links(card))
         if card.loop:
             body = _insert_at_a_glance(body, f"## At a glance\n\n{slot('glance')}\n")
-        quiz = self.quizzes.get(card.slug)
         return self.env.get_template("card.md.j2").render(
             card=card,
-            status=card.status.value,
             body=body.strip("\n"),
             slot=slot,
+            footnotes=FOOTNOTES_MARKER if _has_footnotes(card) else "",
+        )
+
+    def headings(self, slug: str, used_ids: set[str]) -> PageHeadings:
+        """The title and the tail's headings of a card's or placeholder's page, with ids unique among
+        `used_ids` (the ids its body already has; they gain these)."""
+        heading = self.style.heading
+        title = heading(1, self.graph.node(slug).title, used_ids)
+        tail = tuple(heading(section.level, section.title, used_ids) for section in self.tail_of(slug))
+        write = heading(2, "Write this card", used_ids) if slug not in self.graph.cards else None
+        return PageHeadings(title, tail, write)
+
+    def card_header_html(self, card: Card, headings: PageHeadings) -> str:
+        """The top of a card's page: title, summary, a notice for drafts and stubs, and a slot for its
+        learning paths' steps."""
+        return self.env.get_template("card_header.html.j2").render(
+            card=card,
+            status=card.status.value,
+            h1=headings.title,
+            style=self.style,
+            slot=slot,
             path=card.slug in self.steps,
-            tail=self.tail_of(card.slug),
-            quiz_title=quiz.title if quiz else "",
-            footnotes=FOOTNOTES_MARKER if _FOOTNOTE_DEFINITION.search(card.body) else "",
+        )
+
+    def placeholder_html(self, slug: str, headings: PageHeadings) -> str:
+        """The page of a card nobody has written yet: what it is, a slot for who links to it, and how to
+        write it."""
+        return self.env.get_template("placeholder.html.j2").render(
+            node=self.graph.node(slug),
+            h1=headings.title,
+            write=headings.write,
+            style=self.style,
+            slot=slot,
+            path=slug in self.steps,
         )
 
     def tail_of(self, slug: str) -> list[TailSection]:
-        """The headings after a card's or placeholder's body, in order, and the parts under each.
-
-        The template writes the headings after one `tail` slot; the parts go in after each heading once
-        Markdown has run. A slot per part cost Markdown about 450 calls each (2.7 million calls, 18 % of
-        converting 1,000 card pages); one slot and the headings Markdown makes anyway cost next to nothing."""
+        """The sections after a card's or placeholder's body, in order, and the parts under each."""
         card = self.graph.cards.get(slug)
-        backlinks = [TailSection("backlinks", ("backlinks",))] if self.graph.linking_to(slug) else []
+        backlinks = [_tail("backlinks", ("backlinks",))] if self.graph.linking_to(slug) else []
         if card is None:
             return backlinks
-        sections = [TailSection("explore", ("explore",))] if card.explore else []
-        if slug in self.quizzes:
-            sections.append(TailSection("quiz", ("quiz",)))
-        sections.append(TailSection("position", ("position", "related") if card.related else ("position",)))
+        sections = [_tail("explore", ("explore",))] if card.explore else []
+        quiz = self.quizzes.get(slug)
+        if quiz is not None:
+            sections.append(TailSection("quiz", 2, quiz.title, ("quiz",)))
+        sections.append(_tail("position", ("position", "related") if card.related else ("position",)))
         sections += backlinks
         if card.sources:
-            sections += [TailSection("sources", ()), TailSection("further-reading", ("sources",))]
+            sections += [_tail("sources", ()), _tail("further-reading", ("sources",))]
         if slug in self.steps:
-            sections[-1] = TailSection(sections[-1].name, (*sections[-1].parts, "path_bottom"))
+            last = sections[-1]
+            sections[-1] = TailSection(last.name, last.level, last.title, (*last.parts, "path_bottom"))
+        if _has_footnotes(card):
+            sections.append(_tail("footnotes", ()))
         return sections
+
+    def tail_html(self, slug: str, headings: PageHeadings) -> str:
+        """The sections after a page's body: each heading, then its generated parts."""
+        sections = [
+            {
+                "heading": heading,
+                "parts": [markupsafe.Markup(self._section(name, slug) or "") for name in section.parts],
+            }
+            for section, heading in zip(self.tail_of(slug), headings.tail, strict=True)
+        ]
+        return self.env.get_template("card_tail.html.j2").render(sections=sections, style=self.style)
 
     def inputs_of(self, slug: str) -> str:
         """A digest of what a card's or placeholder's page is made from, besides its own file and the
@@ -258,31 +324,22 @@ class PageRenderer:
             self._fingerprints[slug] = fingerprint
         return fingerprint
 
-    def fill_slots(self, html: str, slug: str | None) -> str:
-        """Put each generated part in at its slot, and after the `tail` slot under each heading that
-        `tail_of` names: in one pass, as pages are large and many."""
+    def fill_slots(self, html: str, slug: str | None, headings: PageHeadings | None = None) -> str:
+        """Put each generated part in at its slot, and the sections after the body at the `tail` slot,
+        in one pass: pages are large and many."""
 
         def part(match: re.Match[str]) -> str:
             name = match.group(1)
             if name in self.page_parts:
                 return self.page_parts[name]
-            html = self._section(name, slug) if slug is not None else None
+            if slug is None:
+                return match.group(0)
+            if name == "tail":
+                return self.tail_html(slug, headings) if headings is not None else ""
+            html = self._section(name, slug)
             return match.group(0) if html is None else html
 
-        head, tail_slot, rest = html.partition(_TAIL_SLOT)
-        head = _SLOT.sub(part, head) if _SLOT_START in head else head
-        if not tail_slot or slug is None:
-            return head + tail_slot + rest
-        filled, position = [head], 0
-        for section in self.tail_of(slug):
-            heading = _HEADING_END.search(rest, position)
-            if heading is None:
-                break
-            filled.append(rest[position : heading.end()])
-            filled += ["\n" + (self._section(name, slug) or "") for name in section.parts]
-            position = heading.end()
-        filled.append(rest[position:])
-        return "".join(filled)
+        return _SLOT.sub(part, html) if _SLOT_START in html else html
 
     def _section(self, name: str, slug: str) -> str | None:
         """The HTML of one generated part of a card or placeholder page (None: no such part here)."""
@@ -413,12 +470,6 @@ class PageRenderer:
         )
 
     # -- placeholder and home pages -----------------------------------------------
-    def placeholder_markdown(self, slug: str) -> str:
-        """The page of a card nobody has written yet: what it is and who links to it."""
-        return self.env.get_template("placeholder.md.j2").render(
-            node=self.graph.node(slug), slot=slot, path=slug in self.steps, tail=self.tail_of(slug)
-        )
-
     def home_markdown(self, home_path: str, site_name: str) -> str:
         """The site's front page: every top-level card with its children."""
 
@@ -467,14 +518,21 @@ class PageRenderer:
 
 _SLOT_START = '<div class="kc-slot" data-kc-slot="'
 _SLOT = re.compile(re.escape(_SLOT_START) + r'([a-z_-]+)"></div>')
-_TAIL_SLOT = _SLOT_START + 'tail"></div>'
-# The end of a heading Markdown made (the parts of a page's tail go in after their heading).
-_HEADING_END = re.compile(r"</h[1-6]>")
+TAIL_SLOT = _SLOT_START + 'tail"></div>'
 
 
-def slot(name: str) -> str:
-    """Where a generated part goes in a page's Markdown: a raw HTML block Markdown passes through as is."""
-    return f'{_SLOT_START}{name}"></div>'
+def slot(name: str) -> markupsafe.Markup:
+    """Where a generated part goes in a page: a raw HTML block Markdown passes through as is."""
+    return markupsafe.Markup(f'{_SLOT_START}{name}"></div>')
+
+
+def _tail(name: str, parts: tuple[str, ...]) -> TailSection:
+    level, title = TAIL_HEADINGS[name]
+    return TailSection(name, level, title, parts)
+
+
+def _has_footnotes(card: Card) -> bool:
+    return _FOOTNOTE_DEFINITION.search(card.body) is not None
 
 
 def _insert_at_a_glance(body: str, section: str) -> str:

@@ -20,12 +20,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
 from .config import CardsConfig
+from .headings import HeadingStyle
 from .knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
 from .model import Card
-from .pages import PageRenderer, make_environment, md_text
+from .pages import TAIL_SLOT, PageHeadings, PageRenderer, make_environment, md_text
 from .problems import Severity
 from .serve_cache import ServeCache, search_index
 
@@ -62,6 +64,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.slug_of_src: dict[str, str] = {}
         """Card and placeholder pages by source path: the pages with generated parts."""
         self.failed_src: dict[str, list[str]] = {}
+        self.headings: dict[str, PageHeadings] = {}
+        """The generated headings of this build's card and placeholder pages, by source path."""
         self.quiz_errors: dict[str, list[str]] = {}
         self._tags_page = False
         self.serving = False
@@ -161,12 +165,11 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if self._env is None or not self.serving:
             self._env = make_environment([Path(d) / "kcards" for d in config.theme.dirs])
         env = self._env
-        self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of, kb.quizzes, kb.paths)
+        style = HeadingStyle.from_toc_config(config.mdx_configs.get("toc") or {})
+        self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of, kb.quizzes, kb.paths, style=style)
         self.cards_by_src = {card.path: card for card in kb.cards}
         self.slug_of_src = {path: slug for slug, path in src_path_of.items()}
-
-        for slug, file in placeholder_files.items():
-            file.content_string = self.renderer.placeholder_markdown(slug)
+        self.headings = {}
         graph_facts = kb.graph.as_json(url_of)
         # Compact: json's C encoder only runs without indent (0.25 s saved at 1,000 cards).
         graph = json.dumps(graph_facts, ensure_ascii=False, separators=(",", ":"))
@@ -292,7 +295,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         src = page.file.src_uri
         if self.config.enabled and self.renderer is not None and src not in self.failed_src and page.content:
             if src not in self.serve_cache.reused:  # into the content, not the whole page with its nav
-                page.content = self.renderer.fill_slots(page.content, self.slug_of_src.get(src))
+                page.content = self.renderer.fill_slots(page.content, self.slug_of_src.get(src), self.headings.get(src))
         return None
 
     # Before Material's tags plugin reads page.meta: it needs `tags` as a list.
@@ -304,12 +307,17 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if src in self.serve_cache.reused:
             return None
         if src in self.failed_src:
+            self.headings.pop(src, None)
             page.meta.pop("tags", None)
             lines = "\n\n".join(f"    {md_text(line)}" for line in self.failed_src[src])
             return f'# This card has errors\n\n!!! failure "Fix these problems in {src}"\n{lines}\n'
         card = self.cards_by_src.get(src)
         if card is None:
-            return None
+            slug = self.slug_of_src.get(src)
+            if slug is None:
+                return None
+            page.meta["title"] = html.escape(self.renderer.graph.node(slug).title)
+            return ""  # a placeholder's page is all generated: on_page_content writes it
         page.meta["title"] = html.escape(card.title)
         page.meta["tags"] = [html.escape(tag) for tag in card.tags]  # Material prints tag names as HTML
         # Material reads `status` as its own page-status badge; ours lives under another key.
@@ -321,6 +329,24 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             lines = "\n\n".join(f"    {md_text(line)}" for line in self.quiz_errors[card.slug])
             markdown += f'\n\n!!! failure "This card\'s quiz has errors"\n{lines}\n'
         return markdown
+
+    # First, right after Markdown: the title and summary above a card's body (search indexes them), a slot
+    # after it for the generated sections, and their headings in the table of contents.
+    @event_priority(100)
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        src = page.file.src_uri
+        slug = self.slug_of_src.get(src)
+        renderer = self.renderer
+        if slug is None or renderer is None or src in self.failed_src or src in self.serve_cache.reused:
+            return None
+        used_ids = set(page.present_anchor_ids or ())
+        headings = self.headings[src] = renderer.headings(slug, used_ids)
+        page.present_anchor_ids = used_ids  # links to `card.md#sources` are checked against these
+        page.toc = _page_toc(page.toc, headings)
+        card = self.cards_by_src.get(src)
+        if card is None:
+            return renderer.placeholder_html(slug, headings)
+        return renderer.card_header_html(card, headings) + html + ("" if TAIL_SLOT in html else "\n" + TAIL_SLOT)
 
     # Last, after other plugins' changes: the finished page is kept for the next serve rebuild.
     @event_priority(-100)
@@ -350,6 +376,21 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if (root / self.config.paths_file).is_file():
             server.watch(str(root / self.config.paths_file))
         return server
+
+
+def _page_toc(body: TableOfContents, headings: PageHeadings) -> TableOfContents:
+    """The page's title over its body's headings and the generated ones, as Markdown's toc would nest them."""
+    title = AnchorLink(html.escape(headings.title.title, quote=False), headings.title.id, 1)
+    title.children = list(body)
+    section: AnchorLink | None = None
+    for heading in (*headings.tail, *([headings.write] if headings.write else [])):
+        link = AnchorLink(html.escape(heading.title, quote=False), heading.id, heading.level)
+        if heading.level > 2 and section is not None:
+            section.children.append(link)
+        else:
+            title.children.append(link)
+            section = link
+    return TableOfContents([title])
 
 
 def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
