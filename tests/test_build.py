@@ -7,7 +7,7 @@ import re
 from html import unescape
 from pathlib import Path
 
-from conftest import ROOT, BuildResult
+from conftest import ROOT, TINY_MKDOCS_YML, BuildResult, run_mkdocs_build, write_tree
 
 CHAIN = """\
 ---
@@ -229,3 +229,43 @@ def test_two_builds_of_the_same_sources_are_byte_identical(tmp_path: Path) -> No
     different = [str(path) for path in sites[0] if sites[0][path] != sites[1][path]]
     assert different == []
     assert Path("search/search_index.json") in sites[0] and Path("graph.json") in sites[0]
+
+
+def test_sections_rendered_in_a_second_process_are_the_same(tmp_path: Path) -> None:
+    """`background_pages`: a build that renders the generated sections in a worker writes the same site as
+    one that renders them in order, also for a page whose body has a heading named like a generated one."""
+    cards = {
+        "cards/ops/chain.md": CHAIN.replace("## How does it work?", "## Cards that link here\n\n## How does it work?"),
+        "cards/commerce.md": COMMERCE,
+        "cards/ops/sourcing.md": SOURCING + "See [[chain]].\n",
+        "quizzes/chain.yml": "questions:\n  - type: reflect\n    prompt: Why a loop?\n    answer: Because.\n",
+    }
+    sites = {}
+    for pages in (0, 1):
+        project = tmp_path / f"background-{pages}"
+        yml = TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides").replace(
+            "  - knowledge-cards\n", f"  - knowledge-cards:\n      background_pages: {pages}\n"
+        )
+        write_tree(project, {"mkdocs.yml": yml, **cards})
+        result = run_mkdocs_build(project, "--strict", "--verbose")
+        assert result.returncode == 0, result.output
+        used = "rendered in a second process" in result.output
+        assert used == (pages == 1), result.output
+        sites[pages] = {p.relative_to(result.site): p.read_bytes() for p in result.site.rglob("*") if p.is_file()}
+    assert sites[0].keys() == sites[1].keys()
+    assert [path for path in sites[0] if sites[0][path] != sites[1][path]] == []
+    chain = sites[1][Path("ops/chain/index.html")].decode()
+    assert chain.count('id="cards-that-link-here"') == 1 and 'id="cards-that-link-here_1"' in chain
+
+
+def test_front_matter_reaches_the_theme_without_a_second_parse(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    """MkDocs does not read a valid card again: its page metadata is the front matter the cards were
+    loaded with, so theme keys the plugin does not know (Material's `hide`) still work."""
+    card = "---\ntitle: Chain\nsummary: Loop.\nhide: [toc]\n---\n## First\n\nText.\n\n## Second\n\nMore.\n"
+    result = tiny_site({"cards/chain.md": card, "cards/other.md": card.replace("hide: [toc]\n", "")})
+    assert result.returncode == 0, result.output
+    assert "cards/chain.md:4:1: warning: unknown key 'hide' in front matter" in result.output
+    sidebar = re.compile(r'<div class="md-sidebar md-sidebar--secondary"[^>]*data-md-type="toc"[^>]*>')
+    assert re.search(r'data-md-type="toc"\s+hidden', sidebar.search(result.page("chain")).group(0))  # type: ignore[union-attr]
+    assert "hidden" not in sidebar.search(result.page("other")).group(0)  # type: ignore[union-attr]
+    assert "<title>Chain - Tiny</title>" in result.page("chain")

@@ -93,7 +93,7 @@ def _read_card(
             cache.put(path, text, files_key, *cached)
     card = cached[0]
     if card is not None and not bodies:
-        card = dataclasses.replace(card, body="")
+        card = dataclasses.replace(card, body="", meta={})
     return card, problems + cached[1]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 # A slug: lower-case words of a-z and 0-9 joined by single hyphens, e.g. `unit-economics`.
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -119,3 +121,6 @@ class Card:
     body: str = ""
     body_line: int = 1
     body_links: tuple[BodyLink, ...] = field(default=())
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The whole front matter as loaded (dates and numbers-like text kept as written): the site engine's
+    page metadata, so it need not parse the YAML again."""

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as html_escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -324,9 +325,10 @@ class PageRenderer:
             self._fingerprints[slug] = fingerprint
         return fingerprint
 
-    def fill_slots(self, html: str, slug: str | None, headings: PageHeadings | None = None) -> str:
+    def fill_slots(self, html: str, slug: str | None, headings: PageHeadings | None = None, done: Any = None) -> str:
         """Put each generated part in at its slot, and the sections after the body at the `tail` slot,
-        in one pass: pages are large and many."""
+        in one pass: pages are large and many. `done`: the page's `tail` and `path_top`, when already
+        rendered (background.py)."""
 
         def part(match: re.Match[str]) -> str:
             name = match.group(1)
@@ -335,7 +337,11 @@ class PageRenderer:
             if slug is None:
                 return match.group(0)
             if name == "tail":
+                if done is not None:
+                    return str(done.tail)
                 return self.tail_html(slug, headings) if headings is not None else ""
+            if name == "path_top" and done is not None and done.path_top is not None:
+                return str(done.path_top)
             html = self._section(name, slug)
             return match.group(0) if html is None else html
 

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
+from .background import BackgroundSections, can_fork
 from .config import CardsConfig
 from .headings import HeadingStyle
 from .knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
@@ -66,6 +67,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.failed_src: dict[str, list[str]] = {}
         self.headings: dict[str, PageHeadings] = {}
         """The generated headings of this build's card and placeholder pages, by source path."""
+        self.background: BackgroundSections | None = None
         self.quiz_errors: dict[str, list[str]] = {}
         self._tags_page = False
         self.serving = False
@@ -234,6 +236,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if self.serving:
             self.serve_cache.note_nav(nav)
             self._files = files
+        if self.renderer is not None and not self.serving and self.config.background_pages:
+            pages = [slug for src, slug in self.slug_of_src.items() if src not in self.failed_src]
+            if len(pages) >= self.config.background_pages and can_fork():
+                self.background = BackgroundSections(self.renderer, pages)
         if self.serve_cache.dirty and self.renderer is not None:
             renderer = self.renderer
 
@@ -295,7 +301,18 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         src = page.file.src_uri
         if self.config.enabled and self.renderer is not None and src not in self.failed_src and page.content:
             if src not in self.serve_cache.reused:  # into the content, not the whole page with its nav
-                page.content = self.renderer.fill_slots(page.content, self.slug_of_src.get(src), self.headings.get(src))
+                slug, headings = self.slug_of_src.get(src), self.headings.get(src)
+                done = self.background.get(slug, headings) if self.background and slug and headings else None
+                page.content = self.renderer.fill_slots(page.content, slug, headings, done)
+        return None
+
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A card was read and its front matter parsed when the cards were loaded: MkDocs need not do it
+        again (0.4 s of a 1,000-card build). Its Markdown comes from the card, and its metadata, in
+        on_page_markdown."""
+        src = page.file.src_uri
+        if self.config.enabled and src in self.cards_by_src and src not in self.failed_src:
+            return ""
         return None
 
     # Before Material's tags plugin reads page.meta: it needs `tags` as a list.
@@ -318,6 +335,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
                 return None
             page.meta["title"] = html.escape(self.renderer.graph.node(slug).title)
             return ""  # a placeholder's page is all generated: on_page_content writes it
+        page.meta = dict(card.meta)  # parsed when the cards were loaded (on_page_read_source)
         page.meta["title"] = html.escape(card.title)
         page.meta["tags"] = [html.escape(tag) for tag in card.tags]  # Material prints tag names as HTML
         # Material reads `status` as its own page-status badge; ours lives under another key.
@@ -358,6 +376,9 @@ class CardsPlugin(BasePlugin[CardsConfig]):
     # Before Material's search plugin writes the index.
     @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.background is not None:
+            self.background.close()
+            self.background = None
         cache = self.serve_cache
         if cache.dirty and self._files is not None and self.config.enabled and self.renderer is not None:
             cache.finish_dirty(self._files, search_index(config))

@@ -271,6 +271,7 @@ def validate_card(
             body=raw.body,
             body_line=raw.body_line,
             body_links=tuple(body_links),
+            meta=meta,
         ),
         check.problems,
     )

@@ -1,0 +1,87 @@
+"""The generated sections of every page, rendered in a second process while MkDocs converts Markdown.
+
+MkDocs builds on one core: it converts every page's Markdown, then renders every page's template. A
+page's generated sections (explore table, diagrams, backlinks, quiz, path links) are needed only in
+the second phase and depend on the graph alone, so a forked worker renders them all during the first
+phase, on the machine's other core, and hands them over when the second phase starts.
+
+The worker guesses each page's heading ids (they depend on the body's own headings, which only
+Markdown knows); a page whose real ids differ is rendered again here. Output is the same either way.
+Used by `mkdocs build` only: `mkdocs serve` runs threads (forking them is unsafe) and rebuilds few pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .pages import PageHeadings, PageRenderer
+
+log = logging.getLogger("mkdocs.plugins.knowledge_cards")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One page's sections as the worker rendered them, and the headings it assumed."""
+
+    headings: PageHeadings
+    tail: str
+    path_top: str | None
+
+
+def can_fork() -> bool:
+    """Forking is safe only from a process with one thread, on a system that forks."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+class BackgroundSections:
+    """Starts the worker; `get` waits for its results the first time they are needed."""
+
+    def __init__(self, renderer: PageRenderer, slugs: Iterable[str]) -> None:
+        self._renderer = renderer
+        self._results: dict[str, Rendered] | None = None
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_work, args=(renderer, list(slugs), send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def get(self, slug: str, headings: PageHeadings) -> Rendered | None:
+        """The worker's rendering of the page, if it assumed these headings (else None: render it here)."""
+        if self._results is None:
+            try:
+                self._results = self._receive.recv()
+            except (EOFError, OSError):  # the worker died: everything is rendered here instead
+                self._results = {}
+            self.close()
+            log.debug(f"knowledge-cards: generated sections of {len(self._results)} pages rendered in a second process")
+        rendered = self._results.get(slug)
+        return rendered if rendered is not None and rendered.headings == headings else None
+
+    def close(self) -> None:
+        """Stop waiting for the worker (results are in, or the build is over)."""
+        self._receive.close()
+        if self._process.is_alive():
+            self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.kill()
+
+
+def _work(renderer: PageRenderer, slugs: list[str], send: Connection) -> None:
+    try:
+        results: dict[str, Any] = {}
+        for slug in slugs:
+            # Ids as on a page whose body has no heading of the same text: most pages.
+            headings = renderer.headings(slug, set())
+            path_top = renderer.path_nav_html(slug, "top") if slug in renderer.steps else None
+            results[slug] = Rendered(headings, renderer.tail_html(slug, headings), path_top)
+        send.send(results)
+    finally:
+        send.close()
+        os._exit(0)  # nothing of the parent's (atexit, buffered output) runs twice
