@@ -5,9 +5,10 @@
 For each size: our full build (mkdocs build with the knowledge-cards plugin), a plain
 MkDocs + Material build of the same Markdown without the plugin (same theme, features,
 Markdown extensions and mermaid fence; nav from folders, pruned), `kcards check`, peak
-memory of each, ours/plain, and our own share of the build: the CPU time of the
-plugin's events (load, validate, graph, generated parts) over the whole build's,
-measured in a third, instrumented build (phases.py).
+memory of each, ours/plain, and our own share of the build, measured in a third,
+instrumented build (phases.py): "own work" is the CPU time of the plugin's events (load,
+validate, graph, generated parts) over the build's, in the build's process; "own CPU"
+adds the worker process that renders generated sections alongside (background.py).
 """
 
 from __future__ import annotations
@@ -81,7 +82,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
     header = (
-        f"{'cards':>6} | {'ours s':>7} | {'plain s':>7} | {'ours/plain':>10} | {'own work':>8} | {'check s':>7} | "
+        f"{'cards':>6} | {'ours s':>7} | {'plain s':>7} | {'ours/plain':>10} | {'own work':>8} | {'own CPU':>7} | "
+        f"{'check s':>7} | "
         f"{'ours MiB':>8} | {'plain MiB':>9} | {'check MiB':>9}"
     )
     print(header)
@@ -108,9 +110,10 @@ def main() -> None:
                 text=True,
                 check=True,
             )
-            total_cpu, own_cpu = (float(x) for x in phases.stdout.split()[-2:])
+            total_cpu, own_cpu, worker_cpu = (float(x) for x in phases.stdout.split()[-3:])
         print(
             f"{size:>6} | {ours:>7.1f} | {plain:>7.1f} | {ours / plain:>10.2f} | {100 * own_cpu / total_cpu:>7.1f}% | "
+            f"{100 * (own_cpu + worker_cpu) / (total_cpu + worker_cpu):>6.1f}% | "
             f"{check:>7.2f} | {ours_mem:>8} | {plain_mem:>9} | {check_mem:>9}",
             flush=True,
         )

@@ -96,7 +96,9 @@ def main() -> None:
                     count = len(built)
                     saved = time.perf_counter()
                     card.write_text(original.replace("## What is it?", f"## What is it?\n\n{marker}", 1), "utf-8")
-                    page.wait_for_function(f"() => !!document.body && document.body.innerText.includes({marker!r})", timeout=120_000)
+                    page.wait_for_function(
+                        f"() => !!document.body && document.body.innerText.includes({marker!r})", timeout=120_000
+                    )
                     shown = time.perf_counter() - saved
                     while len(built) == count and time.perf_counter() - saved < 10:
                         time.sleep(0.05)

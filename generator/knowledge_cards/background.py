@@ -5,7 +5,8 @@ page's generated sections (explore table, diagrams, backlinks, quiz, path links)
 the second phase and depend on the graph alone, so a forked worker renders them all during the first
 phase, on the machine's other core, and hands them over when the second phase starts.
 
-The worker guesses each page's heading ids (they depend on the body's own headings, which only
+The worker also writes what goes above each body (title, summary), put in just before search indexes
+the page. It guesses each page's heading ids (they depend on the body's own headings, which only
 Markdown knows); a page whose real ids differ is rendered again here. Output is the same either way.
 Used by `mkdocs build` only: `mkdocs serve` runs threads (forking them is unsafe) and rebuilds few pages.
 """
@@ -17,22 +18,11 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
 
-from .pages import PageHeadings, PageRenderer
+from .pages import PageRenderer, PageSections
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """One page's sections as the worker rendered them, and the headings it assumed."""
-
-    headings: PageHeadings
-    tail: str
-    path_top: str | None
 
 
 def can_fork() -> bool:
@@ -45,15 +35,16 @@ class BackgroundSections:
 
     def __init__(self, renderer: PageRenderer, slugs: Iterable[str]) -> None:
         self._renderer = renderer
-        self._results: dict[str, Rendered] | None = None
+        self._results: dict[str, PageSections] | None = None
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_work, args=(renderer, list(slugs), send), daemon=True)
         self._process.start()
         send.close()
 
-    def get(self, slug: str, headings: PageHeadings) -> Rendered | None:
-        """The worker's rendering of the page, if it assumed these headings (else None: render it here)."""
+    def get(self, slug: str, anchor_ids: set[str]) -> PageSections | None:
+        """The worker's rendering of the page, if its headings' ids fit the page's (else None: render it
+        here)."""
         if self._results is None:
             try:
                 self._results = self._receive.recv()
@@ -61,8 +52,8 @@ class BackgroundSections:
                 self._results = {}
             self.close()
             log.debug(f"knowledge-cards: generated sections of {len(self._results)} pages rendered in a second process")
-        rendered = self._results.get(slug)
-        return rendered if rendered is not None and rendered.headings == headings else None
+        sections = self._results.get(slug)
+        return sections if sections is not None and sections.fits(anchor_ids) else None
 
     def close(self) -> None:
         """Stop waiting for the worker (results are in, or the build is over)."""
@@ -75,12 +66,8 @@ class BackgroundSections:
 
 def _work(renderer: PageRenderer, slugs: list[str], send: Connection) -> None:
     try:
-        results: dict[str, Any] = {}
-        for slug in slugs:
-            # Ids as on a page whose body has no heading of the same text: most pages.
-            headings = renderer.headings(slug, set())
-            path_top = renderer.path_nav_html(slug, "top") if slug in renderer.steps else None
-            results[slug] = Rendered(headings, renderer.tail_html(slug, headings), path_top)
+        # Ids as on a page whose body has no heading of the same text: most pages.
+        results = {slug: renderer.sections(slug, set()) for slug in slugs}
         send.send(results)
     finally:
         send.close()

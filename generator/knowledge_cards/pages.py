@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as html_escape
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -97,6 +96,27 @@ class PageHeadings:
     """One per section of `PageRenderer.tail_of`, in its order."""
     write: Heading | None = None
     """A placeholder's "Write this card"."""
+
+    @property
+    def all(self) -> list[Heading]:
+        """Every one, in page order."""
+        return [self.title, *self.tail, *([self.write] if self.write else [])]
+
+
+@dataclass(frozen=True)
+class PageSections:
+    """A card's or placeholder's generated HTML, for the headings it was rendered with: what goes above
+    the body (a placeholder's whole page), the sections after it, and the learning-path steps at the top."""
+
+    headings: PageHeadings
+    header: str
+    tail: str
+    path_top: str
+
+    def fits(self, anchor_ids: set[str]) -> bool:
+        """Whether these headings' ids are the page's: true when none is taken by the body already
+        (rendered before the body's ids were known, they were made unique among themselves only)."""
+        return anchor_ids.isdisjoint(heading.id for heading in self.headings.all)
 
 
 # The sections after a body, by name: heading level and text (a quiz's heading is its title).
@@ -238,6 +258,14 @@ class PageRenderer:
         write = heading(2, "Write this card", used_ids) if slug not in self.graph.cards else None
         return PageHeadings(title, tail, write)
 
+    def sections(self, slug: str, used_ids: set[str]) -> PageSections:
+        """Everything generated on a card's or placeholder's page, its headings' ids unique among
+        `used_ids` (which gain them)."""
+        headings = self.headings(slug, used_ids)
+        card = self.graph.cards.get(slug)
+        header = self.card_header_html(card, headings) if card is not None else self.placeholder_html(slug, headings)
+        return PageSections(headings, header, self.tail_html(slug, headings), self.path_nav_html(slug, "top"))
+
     def card_header_html(self, card: Card, headings: PageHeadings) -> str:
         """The top of a card's page: title, summary, a notice for drafts and stubs, and a slot for its
         learning paths' steps."""
@@ -325,24 +353,19 @@ class PageRenderer:
             self._fingerprints[slug] = fingerprint
         return fingerprint
 
-    def fill_slots(self, html: str, slug: str | None, headings: PageHeadings | None = None, done: Any = None) -> str:
-        """Put each generated part in at its slot, and the sections after the body at the `tail` slot,
-        in one pass: pages are large and many. `done`: the page's `tail` and `path_top`, when already
-        rendered (background.py)."""
+    def fill_slots(self, html: str, slug: str | None, sections: PageSections | None = None) -> str:
+        """Put each generated part in at its slot (a page's `sections` at `tail` and `path_top`), in one
+        pass: pages are large and many."""
 
         def part(match: re.Match[str]) -> str:
             name = match.group(1)
             if name in self.page_parts:
                 return self.page_parts[name]
-            if slug is None:
-                return match.group(0)
-            if name == "tail":
-                if done is not None:
-                    return str(done.tail)
-                return self.tail_html(slug, headings) if headings is not None else ""
-            if name == "path_top" and done is not None and done.path_top is not None:
-                return str(done.path_top)
-            html = self._section(name, slug)
+            if name == "tail" and sections is not None:
+                return sections.tail
+            if name == "path_top" and sections is not None:
+                return sections.path_top
+            html = self._section(name, slug) if slug is not None else None
             return match.group(0) if html is None else html
 
         return _SLOT.sub(part, html) if _SLOT_START in html else html

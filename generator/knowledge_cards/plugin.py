@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -28,7 +28,7 @@ from .config import CardsConfig
 from .headings import HeadingStyle
 from .knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
 from .model import Card
-from .pages import TAIL_SLOT, PageHeadings, PageRenderer, make_environment, md_text
+from .pages import TAIL_SLOT, PageHeadings, PageRenderer, PageSections, make_environment, md_text
 from .problems import Severity
 from .serve_cache import ServeCache, search_index
 
@@ -65,8 +65,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.slug_of_src: dict[str, str] = {}
         """Card and placeholder pages by source path: the pages with generated parts."""
         self.failed_src: dict[str, list[str]] = {}
-        self.headings: dict[str, PageHeadings] = {}
-        """The generated headings of this build's card and placeholder pages, by source path."""
+        self.sections: dict[str, PageSections] = {}
+        """Generated HTML of card and placeholder pages between search's indexing and the sections' filling."""
         self.background: BackgroundSections | None = None
         self.quiz_errors: dict[str, list[str]] = {}
         self._tags_page = False
@@ -171,7 +171,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of, kb.quizzes, kb.paths, style=style)
         self.cards_by_src = {card.path: card for card in kb.cards}
         self.slug_of_src = {path: slug for slug, path in src_path_of.items()}
-        self.headings = {}
+        self.sections = {}
         graph_facts = kb.graph.as_json(url_of)
         # Compact: json's C encoder only runs without indent (0.25 s saved at 1,000 cards).
         graph = json.dumps(graph_facts, ensure_ascii=False, separators=(",", ":"))
@@ -289,10 +289,36 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             self.serve_cache.consider(page, self.renderer.inputs_of(slug), search_index(config))
         return None
 
+    # Before the search plugin indexes the page: the title and summary above a card's body, a slot after
+    # it for the generated sections, and their headings in the table of contents.
+    @event_priority(50)
+    def _on_page_context_header(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        src = page.file.src_uri
+        slug = self.slug_of_src.get(src)
+        renderer = self.renderer
+        if slug is None or renderer is None or src in self.failed_src or src in self.serve_cache.reused:
+            return None
+        anchor_ids = set(page.present_anchor_ids or ())
+        sections = self.background.get(slug, anchor_ids) if self.background is not None else None
+        if sections is None:
+            sections = renderer.sections(slug, set(anchor_ids))
+        self.sections[src] = sections
+        headings = sections.headings
+        page.present_anchor_ids = anchor_ids | {heading.id for heading in headings.all}  # valid link anchors
+        page.toc = _page_toc(page.toc, headings)
+        if src not in self.cards_by_src:
+            page.content = sections.header  # a placeholder's page is all generated
+        else:
+            content = page.content or ""
+            page.content = sections.header + content + ("" if TAIL_SLOT in content else "\n" + TAIL_SLOT)
+        return None
+
     # After the search plugin has indexed the page: keep, or put back, its search entries; then put in
     # the generated parts (so the index holds what the author wrote).
     @event_priority(-100)
-    def on_page_context(
+    def _on_page_context_sections(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         index = search_index(config) if self.serving else None
@@ -301,10 +327,11 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         src = page.file.src_uri
         if self.config.enabled and self.renderer is not None and src not in self.failed_src and page.content:
             if src not in self.serve_cache.reused:  # into the content, not the whole page with its nav
-                slug, headings = self.slug_of_src.get(src), self.headings.get(src)
-                done = self.background.get(slug, headings) if self.background and slug and headings else None
-                page.content = self.renderer.fill_slots(page.content, slug, headings, done)
+                sections = self.sections.pop(src, None)
+                page.content = self.renderer.fill_slots(page.content, self.slug_of_src.get(src), sections)
         return None
+
+    on_page_context = CombinedEvent(_on_page_context_header, _on_page_context_sections)
 
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """A card was read and its front matter parsed when the cards were loaded: MkDocs need not do it
@@ -324,7 +351,6 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if src in self.serve_cache.reused:
             return None
         if src in self.failed_src:
-            self.headings.pop(src, None)
             page.meta.pop("tags", None)
             lines = "\n\n".join(f"    {md_text(line)}" for line in self.failed_src[src])
             return f'# This card has errors\n\n!!! failure "Fix these problems in {src}"\n{lines}\n'
@@ -334,7 +360,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             if slug is None:
                 return None
             page.meta["title"] = html.escape(self.renderer.graph.node(slug).title)
-            return ""  # a placeholder's page is all generated: on_page_content writes it
+            return ""  # a placeholder's page is all generated (_on_page_context_header)
         page.meta = dict(card.meta)  # parsed when the cards were loaded (on_page_read_source)
         page.meta["title"] = html.escape(card.title)
         page.meta["tags"] = [html.escape(tag) for tag in card.tags]  # Material prints tag names as HTML
@@ -347,24 +373,6 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             lines = "\n\n".join(f"    {md_text(line)}" for line in self.quiz_errors[card.slug])
             markdown += f'\n\n!!! failure "This card\'s quiz has errors"\n{lines}\n'
         return markdown
-
-    # First, right after Markdown: the title and summary above a card's body (search indexes them), a slot
-    # after it for the generated sections, and their headings in the table of contents.
-    @event_priority(100)
-    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        src = page.file.src_uri
-        slug = self.slug_of_src.get(src)
-        renderer = self.renderer
-        if slug is None or renderer is None or src in self.failed_src or src in self.serve_cache.reused:
-            return None
-        used_ids = set(page.present_anchor_ids or ())
-        headings = self.headings[src] = renderer.headings(slug, used_ids)
-        page.present_anchor_ids = used_ids  # links to `card.md#sources` are checked against these
-        page.toc = _page_toc(page.toc, headings)
-        card = self.cards_by_src.get(src)
-        if card is None:
-            return renderer.placeholder_html(slug, headings)
-        return renderer.card_header_html(card, headings) + html + ("" if TAIL_SLOT in html else "\n" + TAIL_SLOT)
 
     # Last, after other plugins' changes: the finished page is kept for the next serve rebuild.
     @event_priority(-100)
@@ -404,7 +412,7 @@ def _page_toc(body: TableOfContents, headings: PageHeadings) -> TableOfContents:
     title = AnchorLink(html.escape(headings.title.title, quote=False), headings.title.id, 1)
     title.children = list(body)
     section: AnchorLink | None = None
-    for heading in (*headings.tail, *([headings.write] if headings.write else [])):
+    for heading in headings.all[1:]:
         link = AnchorLink(html.escape(heading.title, quote=False), heading.id, heading.level)
         if heading.level > 2 and section is not None:
             section.children.append(link)
