@@ -218,7 +218,7 @@ class PageRenderer:
 
     # -- card pages ----------------------------------------------------------------
     def rewrite_body_links(self, card: Card) -> str:
-        """Card links in the body become relative Markdown links, marked when unwritten."""
+        """Card links in the body become links to their pages, marked when unwritten."""
         parts: list[str] = []
         position = 0
         for link in card.body_links:  # found once, when the card was loaded
@@ -230,10 +230,14 @@ class PageRenderer:
         return "".join(parts)
 
     def _body_link(self, card: Card, link: BodyLink) -> str:
-        # Percent-encoded: a folder named with '#', '?' or a space would end a raw Markdown link.
-        path = quote(relative_path(self.src_path_of[card.slug], self.src_path_of[link.slug]))
         text = link.text if link.text is not None else link.slug
         unwritten = self._status(link.slug).is_unwritten
+        if not link.anchor:  # HTML: MkDocs' resolving every link was 5 % of converting a card page
+            href = relative_url(self.url_of[card.slug], self.url_of[link.slug])
+            return self._render("body_link.html.j2", href=href, text=text, unwritten=unwritten)
+        # To an anchor: a Markdown link, so that MkDocs checks the anchor is on the page. Percent-encoded: a
+        # folder named with '#', '?' or a space would end a raw Markdown link.
+        path = quote(relative_path(self.src_path_of[card.slug], self.src_path_of[link.slug]))
         classes = '.kc-link .kc-link--unwritten title="Not written yet"' if unwritten else ".kc-link"
         return f"[{text}]({path}{link.anchor}){{ {classes} }}"
 
