@@ -263,8 +263,8 @@ def test_plain_integers_are_still_numbers() -> None:
 
 
 def test_reading_in_parallel_gives_what_reading_in_order_gives(tmp_path: Path) -> None:
-    """`kcards check` reads big bases in several processes (this one and workers, cards without their
-    bodies): the same cards, quizzes and problems, in the same order."""
+    """`kcards check` (cards without their bodies) and `mkdocs build` read big bases in several processes
+    (this one and workers): the same cards, quizzes and problems, in the same order."""
     from knowledge_cards.knowledge_base import PARALLEL_FROM
 
     count = PARALLEL_FROM + 20
@@ -295,6 +295,11 @@ def test_reading_in_parallel_gives_what_reading_in_order_gives(tmp_path: Path) -
     assert in_parallel.quizzes == in_order.quizzes
     assert in_parallel.problems == in_order.problems
     assert in_parallel.graph.placeholders == in_order.graph.placeholders
+    with_bodies = load_knowledge_base(tmp_path / "cards", **kwargs, workers=2)  # type: ignore[arg-type]
+    assert with_bodies.cards == in_order.cards and with_bodies.problems == in_order.problems
+    assert [card.meta for card in with_bodies.cards] == [card.meta for card in in_order.cards]
+    c1 = next(card for card in with_bodies.cards if card.slug == "c1")
+    assert c1.meta == {"title": "Card 1", "summary": "Card number 1.", "parent": "c0"} and "[[c7]]" in c1.body
 
 
 def test_without_processes_cards_are_read_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -118,12 +118,13 @@ def _read_in_parallel(
     quiz_jobs: list[tuple[Path, str]],
     card_slugs: frozenset[str],
     workers: int,
+    bodies: bool,
 ) -> tuple[list[tuple[Card | None, list[Problem]]], list[tuple[Quiz | None, list[Problem]]]] | None:
-    """`_read_card` (without bodies) and `_read_quiz` over all jobs, results in order; None where
+    """`_read_card` and `_read_quiz` over all jobs, results in order; None where
     processes cannot be started. This process reads an equal share of the cards and of the quizzes
     while `workers - 1` forked processes read the rest: it would otherwise only wait for them, and every
     card it reads itself is one less to unpickle (unpickling 5,000 cards took 0.6-0.9 s)."""
-    read_card = functools.partial(_read_card, existing=existing, bodies=False)
+    read_card = functools.partial(_read_card, existing=existing, bodies=bodies)
     read_quiz = functools.partial(_read_quiz, card_slugs=card_slugs)
     my_cards, my_quizzes = len(card_jobs) // workers, len(quiz_jobs) // workers
     their_cards, their_quizzes = card_jobs[my_cards:], quiz_jobs[my_quizzes:]
@@ -160,7 +161,8 @@ def load_knowledge_base(
     """Read every card, quiz and path, validate them and build the graph; never raises on bad input.
 
     Without `bodies` (the kcards commands: they check and scaffold, they don't render), cards come back
-    with an empty body, and with `workers` > 1 they are then read in that many processes.
+    with an empty body. With `workers` > 1 and no `cache` (`mkdocs serve` has one), cards and quizzes
+    are read in that many processes.
     """
     cards_dir = cards_dir.resolve()
     problems: list[Problem] = []
@@ -194,8 +196,8 @@ def load_knowledge_base(
         quiz_seen[file.stem] = shown
         quiz_jobs.append((file, shown))
     read = None
-    if workers > 1 and not bodies and cache is None and len(jobs) + len(quiz_jobs) >= PARALLEL_FROM:
-        read = _read_in_parallel(jobs, frozenset(existing), quiz_jobs, card_slugs, workers)
+    if workers > 1 and cache is None and len(jobs) + len(quiz_jobs) >= PARALLEL_FROM:
+        read = _read_in_parallel(jobs, frozenset(existing), quiz_jobs, card_slugs, workers, bodies)
     if read is None:  # one process: small bases, `mkdocs serve` (its cache), or no processes to start
         read = (
             [_read_card(job, existing, cache, files_key, bodies) for job in jobs],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             quizzes_dir=root / self.config.quizzes_dir,
             paths_file=root / self.config.paths_file,
             cache=self.parse_cache if self.serving else None,
+            workers=1 if self.serving else os.cpu_count() or 1,  # serve: few files change, the cache has the rest
         )
         for problem in kb.problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
