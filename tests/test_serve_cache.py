@@ -118,11 +118,15 @@ def test_body_edit_rebuilds_only_that_page_and_matches_a_clean_build(session, tm
     site_pages = serve.plugin._site_pages_made  # type: ignore[attr-defined]
     path = tmp_path / "cards/other/lonely.md"
     path.write_text(card("Lonely", "Links to nobody.", "A new paragraph, edited."), encoding="utf-8")
+    placeholder = serve.site / "pricing" / "index.html"
+    os.utime(placeholder, (1, 1))
     serve.rebuild()
     assert serve.plugin._site_pages_made is site_pages  # type: ignore[attr-defined] # home, map...: not made again
     assert "lonely.md" not in {p.rsplit("/", 1)[-1] for p in serve.reused}
     assert "ops/chain.md" in serve.reused
     assert "A new paragraph, edited." in serve.page("other/lonely")
+    # A placeholder page (generated) is written again only without --dirty (the folder is cleaned then).
+    assert (placeholder.stat().st_mtime == 1) == serve.dirty
     serve.assert_same_as_clean_build()
 
 

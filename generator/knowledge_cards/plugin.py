@@ -31,7 +31,7 @@ from .knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
 from .model import Card
 from .pages import TAIL_SLOT, PageHeadings, PageRenderer, PageSections, make_environment, md_text
 from .problems import Severity
-from .serve_cache import ServeCache, search_index
+from .serve_cache import GeneratedPageFile, ServeCache, search_index
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
 
@@ -161,7 +161,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         placeholder_files: dict[str, File] = {}
         for node in kb.graph.placeholders:
             if files.get_file_from_path(node.path) is None:
-                placeholder_files[node.slug] = File.generated(
+                placeholder_files[node.slug] = GeneratedPageFile.generated(
                     config, node.path, content="", inclusion=InclusionLevel.NOT_IN_NAV
                 )
                 files.append(placeholder_files[node.slug])
