@@ -5,7 +5,8 @@
 For each size: our full build (mkdocs build with the knowledge-cards plugin), a plain
 MkDocs + Material build of the same Markdown without the plugin (same theme, features,
 Markdown extensions and mermaid fence; nav from folders, pruned), `kcards check`, peak
-memory of each, ours/plain, and our own share of the build, measured in a third,
+memory of each, ours/plain (of the fastest runs, and "paired": the median over the
+repeats of each ours/plain pair built one after the other), and our own share of the build, measured in a third,
 instrumented build (phases.py): "own work" is the CPU time of the plugin's events (load,
 validate, graph, generated parts) over the build's, in the build's process; "own CPU"
 adds the worker process that renders generated sections alongside (background.py).
@@ -17,6 +18,7 @@ import argparse
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,7 +84,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
     header = (
-        f"{'cards':>6} | {'ours s':>7} | {'plain s':>7} | {'ours/plain':>10} | {'own work':>8} | {'own CPU':>7} | "
+        f"{'cards':>6} | {'ours s':>7} | {'plain s':>7} | {'ours/plain':>10} | {'paired':>6} | {'own work':>8} | "
+        f"{'own CPU':>7} | "
         f"{'check s':>7} | "
         f"{'ours MiB':>8} | {'plain MiB':>9} | {'check MiB':>9}"
     )
@@ -100,6 +103,8 @@ def main() -> None:
                 runs["plain"].append(timed([str(BIN / "mkdocs"), "build", "-q", "-d", "site-plain"], project))
                 (project / "mkdocs.yml").write_text(OURS.format(overrides=ROOT / "site_overrides"))
                 runs["check"].append(timed([str(BIN / "kcards"), "check"], project))
+            # This VM's speed drifts within a run: each ours/plain pair built one after the other, and its median.
+            paired = statistics.median(o / p for (o, _), (p, _) in zip(runs["ours"], runs["plain"], strict=True))
             (ours, ours_mem), (plain, plain_mem), (check, check_mem) = (
                 (min(t for t, _ in runs[k]), max(m for _, m in runs[k])) for k in ("ours", "plain", "check")
             )
@@ -112,7 +117,8 @@ def main() -> None:
             )
             total_cpu, own_cpu, worker_cpu = (float(x) for x in phases.stdout.split()[-3:])
         print(
-            f"{size:>6} | {ours:>7.1f} | {plain:>7.1f} | {ours / plain:>10.2f} | {100 * own_cpu / total_cpu:>7.1f}% | "
+            f"{size:>6} | {ours:>7.1f} | {plain:>7.1f} | {ours / plain:>10.2f} | {paired:>6.2f} | "
+            f"{100 * own_cpu / total_cpu:>7.1f}% | "
             f"{100 * (own_cpu + worker_cpu) / (total_cpu + worker_cpu):>6.1f}% | "
             f"{check:>7.2f} | {ours_mem:>8} | {plain_mem:>9} | {check_mem:>9}",
             flush=True,

@@ -3,7 +3,9 @@
 MkDocs builds on one core: it converts every page's Markdown, then renders every page's template. A
 page's generated sections (explore table, diagrams, backlinks, quiz, path links) are needed only in
 the second phase and depend on the graph alone, so a forked worker renders them all during the first
-phase, on the machine's other core, and hands them over when the second phase starts.
+phase, on the machine's other core, and hands them over when the second phase starts. First, it writes
+the Markdown of the cards in the second half of the first phase, which this process would write when
+it gets there.
 
 The worker also writes what goes above each body (title, summary), put in just before search indexes
 the page. It guesses each page's heading ids (they depend on the body's own headings, which only
@@ -19,7 +21,9 @@ import os
 import threading
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
+from typing import Any
 
+from .model import Card
 from .pages import PageRenderer, PageSections
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
@@ -33,27 +37,44 @@ def can_fork() -> bool:
 class BackgroundSections:
     """Starts the worker; `get` waits for its results the first time they are needed."""
 
-    def __init__(self, renderer: PageRenderer, slugs: Iterable[str]) -> None:
-        self._renderer = renderer
+    def __init__(self, renderer: PageRenderer, slugs: Iterable[str], cards: Iterable[Card] = ()) -> None:
+        """`slugs`: the pages to render the sections of; `cards`: the cards to write the Markdown of."""
+        cards = list(cards)
+        self._markdown_of = {card.slug for card in cards}
+        self._markdown: dict[str, str] | None = None
         self._results: dict[str, PageSections] | None = None
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_work, args=(renderer, list(slugs), send), daemon=True)
+        args = (renderer, list(slugs), cards, send)
+        self._process = context.Process(target=_work, args=args, daemon=True)
         self._process.start()
         send.close()
+
+    def markdown(self, slug: str) -> str | None:
+        """The card's Markdown as the worker wrote it (None: write it here)."""
+        if slug not in self._markdown_of:
+            return None  # not one of the worker's: don't wait for it
+        if self._markdown is None:
+            self._markdown = self._receive_or({})
+        return self._markdown.pop(slug, None)
 
     def get(self, slug: str, anchor_ids: set[str]) -> PageSections | None:
         """The worker's rendering of the page, if its headings' ids fit the page's (else None: render it
         here)."""
         if self._results is None:
-            try:
-                self._results = self._receive.recv()
-            except (EOFError, OSError):  # the worker died: everything is rendered here instead
-                self._results = {}
+            if self._markdown is None:
+                self._markdown = self._receive_or({})
+            self._results = self._receive_or({})
             self.close()
             log.debug(f"knowledge-cards: generated sections of {len(self._results)} pages rendered in a second process")
-        sections = self._results.get(slug)
+        sections = self._results.pop(slug, None)  # each page asks once: its memory is freed as pages are written
         return sections if sections is not None and sections.fits(anchor_ids) else None
+
+    def _receive_or(self, default: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self._receive.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError):  # the worker died (or was stopped): everything is rendered here instead
+            return default
 
     def close(self) -> None:
         """Stop waiting for the worker (results are in, or the build is over)."""
@@ -64,11 +85,11 @@ class BackgroundSections:
                 self._process.kill()
 
 
-def _work(renderer: PageRenderer, slugs: list[str], send: Connection) -> None:
+def _work(renderer: PageRenderer, slugs: list[str], cards: list[Card], send: Connection) -> None:
     try:
+        send.send({card.slug: renderer.card_markdown(card) for card in cards})
         # Ids as on a page whose body has no heading of the same text: most pages.
-        results = {slug: renderer.sections(slug, set()) for slug in slugs}
-        send.send(results)
+        send.send({slug: renderer.sections(slug, set()) for slug in slugs})
     finally:
         send.close()
         os._exit(0)  # nothing of the parent's (atexit, buffered output) runs twice

@@ -241,7 +241,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if self.renderer is not None and not self.serving and self.config.background_pages:
             pages = [slug for src, slug in self.slug_of_src.items() if src not in self.failed_src]
             if len(pages) >= self.config.background_pages and can_fork():
-                self.background = BackgroundSections(self.renderer, pages)
+                # The cards MkDocs reads in the second half of its page loop: the worker writes their Markdown.
+                order = [self.cards_by_src.get(file.src_uri) for file in files.documentation_pages()]
+                cards = [card for card in order if card is not None and card.path not in self.failed_src]
+                self.background = BackgroundSections(self.renderer, pages, cards[len(cards) // 2 :])
         if self.serve_cache.dirty and self.renderer is not None:
             renderer = self.renderer
 
@@ -370,11 +373,12 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         page.meta["card_status"] = page.meta.pop("status", card.status.value)
         if card.summary:
             page.meta["description"] = html.escape(card.summary)  # Material prints it unescaped
-        markdown = self.renderer.card_markdown(card)
+        written = self.background.markdown(card.slug) if self.background is not None else None
+        text = written if written is not None else self.renderer.card_markdown(card)
         if card.slug in self.quiz_errors:
             lines = "\n\n".join(f"    {md_text(line)}" for line in self.quiz_errors[card.slug])
-            markdown += f'\n\n!!! failure "This card\'s quiz has errors"\n{lines}\n'
-        return markdown
+            text += f'\n\n!!! failure "This card\'s quiz has errors"\n{lines}\n'
+        return text
 
     # Last, after other plugins' changes: the finished page is kept for the next serve rebuild.
     @event_priority(-100)
@@ -383,12 +387,18 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             return None
         return self.serve_cache.output(page, output)
 
-    # Before Material's search plugin writes the index.
-    @event_priority(100)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_background()
+
+    def _stop_background(self) -> None:
         if self.background is not None:
             self.background.close()
             self.background = None
+
+    # Before Material's search plugin writes the index.
+    @event_priority(100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_background()
         cache = self.serve_cache
         if cache.dirty and self._files is not None and self.config.enabled and self.renderer is not None:
             cache.finish_dirty(self._files, search_index(config))
