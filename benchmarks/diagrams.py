@@ -6,7 +6,8 @@ Builds a synthetic knowledge base (site_url set to where it is served, as on a r
 opens a card in a fresh browser (cold: mermaid's script not cached yet) and prints the
 seconds until every diagram on the page is drawn; then follows "Next" along the learning
 path and prints the same for each card reached by instant navigation, and how many times
-mermaid.min.js was fetched. Needs what `make test` installs.
+mermaid.min.js was fetched; then, for the floor under the cold figure, how soon a fresh browser
+has a page holding nothing but mermaid's script ready. Needs what `make test` installs.
 """
 
 from __future__ import annotations
@@ -67,6 +68,18 @@ def main() -> None:
             fetched = sum(url.endswith("mermaid.min.js") for url in requests)
             print(f"mermaid.min.js fetched {fetched} time(s) for {args.steps + 1} cards")
             browser.close()
+            # The floor under the cold figure: a page holding nothing but mermaid's script, in a fresh browser.
+            (project / "site" / "mermaid-alone.html").write_text(
+                '<!doctype html><p>x</p><script src="assets/vendor/mermaid.min.js"></script>'
+            )
+            (project / "site" / "nothing.html").write_text("<!doctype html><p>x</p>")
+            for name in ("nothing", "mermaid-alone"):
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                blank = browser.new_page()
+                blank.goto(f"{base}{name}.html")
+                ready = blank.evaluate("() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+                print(f"a fresh browser, a page with {name.replace('-', ' ')}: ready in {ready / 1000:.2f} s")
+                browser.close()
         stop()
 
 
