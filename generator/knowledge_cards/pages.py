@@ -549,14 +549,16 @@ class PageRenderer:
         )
 
 
-_SLOT_START = '<div class="kc-slot" data-kc-slot="'
-_SLOT = re.compile(re.escape(_SLOT_START) + r'([a-z_-]+)"></div>')
-TAIL_SLOT = _SLOT_START + 'tail"></div>'
+# A slot is an HTML comment: Markdown passes it through as a raw block, and search's HTML parser skips it
+# (an empty <div> per slot cost search indexing 0.14 s at 1,000 cards).
+_SLOT_START = "<!--kc-slot:"
+_SLOT = re.compile(re.escape(_SLOT_START) + r"([a-z_-]+)-->")
+TAIL_SLOT = _SLOT_START + "tail-->"
 
 
 def slot(name: str) -> markupsafe.Markup:
-    """Where a generated part goes in a page: a raw HTML block Markdown passes through as is."""
-    return markupsafe.Markup(f'{_SLOT_START}{name}"></div>')
+    """Where a generated part goes in a page, put in once Markdown and search indexing have run."""
+    return markupsafe.Markup(f"{_SLOT_START}{name}-->")
 
 
 def _tail(name: str, parts: tuple[str, ...]) -> TailSection:
