@@ -123,3 +123,23 @@ def test_heading_style_reads_the_sites_toc_settings() -> None:
     style = HeadingStyle.from_toc_config({"permalink": "<§>", "baselevel": "3", "permalink_leading": "true"})
     assert (style.permalink, style.base_level, style.permalink_leading) == ("&lt;§&gt;", 2, True)
     assert HeadingStyle.from_toc_config({}).permalink == ""
+
+
+def test_the_table_of_contents_nests_generated_headings_at_their_level_on_the_page() -> None:
+    """`baselevel: 2` writes the title as <h2>: its table-of-contents entry says level 2, like Markdown's own."""
+    from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+    from knowledge_cards.headings import Heading
+    from knowledge_cards.pages import PageHeadings
+    from knowledge_cards.plugin import _page_toc
+
+    body = AnchorLink("What is it?", "what-is-it", 3)
+    headings = PageHeadings(
+        Heading(1, "Chain", "chain"),
+        (Heading(2, "Sources", "sources"), Heading(3, "Further reading", "further-reading")),
+    )
+    toc = _page_toc(TableOfContents([body]), headings, base_level=1)
+    [title] = list(toc)
+    assert (title.title, title.id, title.level) == ("Chain", "chain", 2)
+    assert [(c.id, c.level) for c in title.children] == [("what-is-it", 3), ("sources", 3)]
+    assert [(c.id, c.level) for c in title.children[1].children] == [("further-reading", 4)]

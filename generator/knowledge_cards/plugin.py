@@ -26,7 +26,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from .background import BackgroundSections, can_fork
 from .config import CardsConfig
-from .headings import HeadingStyle
+from .headings import Heading, HeadingStyle
 from .knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
 from .model import Card
 from .pages import TAIL_SLOT, PageHeadings, PageRenderer, PageSections, make_environment, md_text
@@ -317,7 +317,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.sections[src] = sections
         headings = sections.headings
         page.present_anchor_ids = anchor_ids | {heading.id for heading in headings.all}  # valid link anchors
-        page.toc = _page_toc(page.toc, headings)
+        page.toc = _page_toc(page.toc, headings, renderer.style.base_level)
         if src not in self.cards_by_src:
             page.content = sections.header  # a placeholder's page is all generated
         else:
@@ -424,18 +424,23 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         return server
 
 
-def _page_toc(body: TableOfContents, headings: PageHeadings) -> TableOfContents:
-    """The page's title over its body's headings and the generated ones, as Markdown's toc would nest them."""
-    title = AnchorLink(html.escape(headings.title.title, quote=False), headings.title.id, 1)
+def _page_toc(body: TableOfContents, headings: PageHeadings, base_level: int = 0) -> TableOfContents:
+    """The page's title over its body's headings and the generated ones, as Markdown's toc would nest them
+    (levels as written on the page: shifted by the toc's `baselevel`)."""
+
+    def link(heading: Heading) -> AnchorLink:
+        return AnchorLink(html.escape(heading.title, quote=False), heading.id, min(heading.level + base_level, 6))
+
+    title = link(headings.title)
     title.children = list(body)
     section: AnchorLink | None = None
     for heading in headings.all[1:]:
-        link = AnchorLink(html.escape(heading.title, quote=False), heading.id, heading.level)
+        entry = link(heading)
         if heading.level > 2 and section is not None:
-            section.children.append(link)
+            section.children.append(entry)
         else:
-            title.children.append(link)
-            section = link
+            title.children.append(entry)
+            section = entry
     return TableOfContents([title])
 
 
