@@ -44,7 +44,7 @@ class BackgroundSections:
         self._markdown: dict[str, str] | None = None
         self._results: dict[str, PageSections] | None = None
         context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
+        self._receive_end, send = context.Pipe(duplex=False)
         args = (renderer, list(slugs), cards, send)
         self._process = context.Process(target=_work, args=args, daemon=True)
         self._process.start()
@@ -55,7 +55,7 @@ class BackgroundSections:
         if slug not in self._markdown_of:
             return None  # not one of the worker's: don't wait for it
         if self._markdown is None:
-            self._markdown = self._receive_or({})
+            self._markdown = self._receive()
         return self._markdown.pop(slug, None)
 
     def get(self, slug: str, anchor_ids: set[str]) -> PageSections | None:
@@ -63,22 +63,22 @@ class BackgroundSections:
         here)."""
         if self._results is None:
             if self._markdown is None:
-                self._markdown = self._receive_or({})
-            self._results = self._receive_or({})
+                self._markdown = self._receive()
+            self._results = self._receive()
             self.close()
             log.debug(f"knowledge-cards: generated sections of {len(self._results)} pages rendered in a second process")
         sections = self._results.pop(slug, None)  # each page asks once: its memory is freed as pages are written
         return sections if sections is not None and sections.fits(anchor_ids) else None
 
-    def _receive_or(self, default: dict[str, Any]) -> dict[str, Any]:
+    def _receive(self) -> dict[str, Any]:
         try:
-            return self._receive.recv()  # type: ignore[no-any-return]
+            return self._receive_end.recv()  # type: ignore[no-any-return]
         except (EOFError, OSError):  # the worker died (or was stopped): everything is rendered here instead
-            return default
+            return {}
 
     def close(self) -> None:
         """Stop waiting for the worker (results are in, or the build is over)."""
-        self._receive.close()
+        self._receive_end.close()
         if self._process.is_alive():
             self._process.join(timeout=5)
             if self._process.is_alive():

@@ -253,22 +253,19 @@ class PageRenderer:
             footnotes=FOOTNOTES_MARKER if _has_footnotes(card) else "",
         )
 
-    def headings(self, slug: str, used_ids: set[str]) -> PageHeadings:
-        """The title and the tail's headings of a card's or placeholder's page, with ids unique among
-        `used_ids` (the ids its body already has; they gain these)."""
-        heading = self.style.heading
-        title = heading(1, self.graph.node(slug).title, used_ids)
-        tail = tuple(heading(section.level, section.title, used_ids) for section in self.tail_of(slug))
-        write = heading(2, "Write this card", used_ids) if slug not in self.graph.cards else None
-        return PageHeadings(title, tail, write)
-
     def sections(self, slug: str, used_ids: set[str]) -> PageSections:
         """Everything generated on a card's or placeholder's page, its headings' ids unique among
-        `used_ids` (which gain them)."""
-        headings = self.headings(slug, used_ids)
+        `used_ids` (the ids its body already has; they gain these)."""
+        tail = self.tail_of(slug)
+        heading = self.style.heading
+        headings = PageHeadings(
+            heading(1, self.graph.node(slug).title, used_ids),
+            tuple(heading(section.level, section.title, used_ids) for section in tail),
+            heading(2, "Write this card", used_ids) if slug not in self.graph.cards else None,
+        )
         card = self.graph.cards.get(slug)
         header = self.card_header_html(card, headings) if card is not None else self.placeholder_html(slug, headings)
-        return PageSections(headings, header, self.tail_html(slug, headings), self.path_nav_html(slug, "top"))
+        return PageSections(headings, header, self._tail_html(slug, tail, headings), self.path_nav_html(slug, "top"))
 
     def card_header_html(self, card: Card, headings: PageHeadings) -> str:
         """The top of a card's page: title, summary, a notice for drafts and stubs, and a slot for its
@@ -315,14 +312,14 @@ class PageRenderer:
             sections.append(_tail("footnotes", ()))
         return sections
 
-    def tail_html(self, slug: str, headings: PageHeadings) -> str:
+    def _tail_html(self, slug: str, tail: list[TailSection], headings: PageHeadings) -> str:
         """The sections after a page's body: each heading, then its generated parts."""
         sections = [
             {
                 "heading": heading,
                 "parts": [markupsafe.Markup(self._section(name, slug) or "") for name in section.parts],
             }
-            for section, heading in zip(self.tail_of(slug), headings.tail, strict=True)
+            for section, heading in zip(tail, headings.tail, strict=True)
         ]
         return self.env.get_template("card_tail.html.j2").render(sections=sections, style=self.style)
 
