@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from html import unescape
 from pathlib import Path
@@ -250,7 +251,7 @@ def test_sections_rendered_in_a_second_process_are_the_same(tmp_path: Path) -> N
         result = run_mkdocs_build(project, "--strict", "--verbose")
         assert result.returncode == 0, result.output
         used = "rendered in a second process" in result.output
-        assert used == (pages == 1), result.output
+        assert used == (pages == 1 and len(os.sched_getaffinity(0)) > 1), result.output  # a worker needs a core
         sites[pages] = {p.relative_to(result.site): p.read_bytes() for p in result.site.rglob("*") if p.is_file()}
     assert sites[0].keys() == sites[1].keys()
     assert [path for path in sites[0] if sites[0][path] != sites[1][path]] == []

@@ -30,8 +30,17 @@ log = logging.getLogger("mkdocs.plugins.knowledge_cards")
 
 
 def can_fork() -> bool:
-    """Forking is safe only from a process with one thread, on a system that forks."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Forking pays only with a second core for the worker, and is safe only from a process with one
+    thread, on a system that forks."""
+    return _cores() > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class BackgroundSections:

@@ -6,6 +6,7 @@ another site engine (MkDocs 2.0 drops plugins).
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import logging
@@ -69,6 +70,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.sections: dict[str, PageSections] = {}
         """Generated HTML of card and placeholder pages between search's indexing and the sections' filling."""
         self.background: BackgroundSections | None = None
+        self._frozen = False
         self.quiz_errors: dict[str, list[str]] = {}
         self._tags_page = False
         self.serving = False
@@ -243,6 +245,12 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if self.serving:
             self.serve_cache.note_nav(nav)
             self._files = files
+        if not self.serving and not gc.get_freeze_count():
+            # What is here now lives until the build ends (files, nav, cards, graph): out of the collector's
+            # sight, full collections stop scanning it again and again, and a forked worker touching it no
+            # longer copies its memory. Undone after the build; `mkdocs serve` never freezes (it rebuilds).
+            gc.freeze()
+            self._frozen = True
         if self.renderer is not None and not self.serving and self.config.background_pages:
             pages = [slug for src, slug in self.slug_of_src.items() if src not in self.failed_src]
             if len(pages) >= self.config.background_pages and can_fork():
@@ -393,17 +401,21 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         return self.serve_cache.output(page, output)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._stop_background()
+        self._end_build()
 
-    def _stop_background(self) -> None:
+    def _end_build(self) -> None:
+        """Stop the worker, and let the collector see what the build froze again."""
         if self.background is not None:
             self.background.close()
             self.background = None
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     # Before Material's search plugin writes the index.
     @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._stop_background()
+        self._end_build()
         cache = self.serve_cache
         if cache.dirty and self._files is not None and self.config.enabled and self.renderer is not None:
             cache.finish_dirty(self._files, search_index(config))
