@@ -7,7 +7,7 @@ MkDocs + Material build of the same Markdown without the plugin (same theme, fea
 Markdown extensions and mermaid fence; nav from folders, pruned), `kcards check`, peak
 memory of each, ours/plain (of the fastest runs, and "paired": the median over the
 repeats of each ours/plain pair built one after the other), and our own share of the build, measured in a third,
-instrumented build (phases.py): "own work" is the CPU time of the plugin's events (load,
+instrumented build (phases.py; the median of --repeat such builds): "own work" is the CPU time of the plugin's events (load,
 validate, graph, generated parts) over the build's, in the build's process; "own CPU"
 adds the worker process that renders generated sections alongside (background.py).
 """
@@ -108,18 +108,22 @@ def main() -> None:
             (ours, ours_mem), (plain, plain_mem), (check, check_mem) = (
                 (min(t for t, _ in runs[k]), max(m for _, m in runs[k])) for k in ("ours", "plain", "check")
             )
-            phases = subprocess.run(
-                [sys.executable, str(Path(__file__).with_name("phases.py")), str(project), "--own"],
-                env=ENV,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            total_cpu, own_cpu, worker_cpu = (float(x) for x in phases.stdout.split()[-3:])
+            own_shares, own_cpu_shares = [], []
+            for _ in range(args.repeat):  # one instrumented build varies as much as the timed ones: a median
+                phases = subprocess.run(
+                    [sys.executable, str(Path(__file__).with_name("phases.py")), str(project), "--own"],
+                    env=ENV,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                total_cpu, own_cpu, worker_cpu = (float(x) for x in phases.stdout.split()[-3:])
+                own_shares.append(100 * own_cpu / total_cpu)
+                own_cpu_shares.append(100 * (own_cpu + worker_cpu) / (total_cpu + worker_cpu))
         print(
             f"{size:>6} | {ours:>7.1f} | {plain:>7.1f} | {ours / plain:>10.2f} | {paired:>6.2f} | "
-            f"{100 * own_cpu / total_cpu:>7.1f}% | "
-            f"{100 * (own_cpu + worker_cpu) / (total_cpu + worker_cpu):>6.1f}% | "
+            f"{statistics.median(own_shares):>7.1f}% | "
+            f"{statistics.median(own_cpu_shares):>6.1f}% | "
             f"{check:>7.2f} | {ours_mem:>8} | {plain_mem:>9} | {check_mem:>9}",
             flush=True,
         )
