@@ -6,8 +6,10 @@ Builds a synthetic knowledge base (site_url set to where it is served, as on a r
 opens a card in a fresh browser (cold: mermaid's script not cached yet) and prints the
 seconds until every diagram on the page is drawn; then follows "Next" along the learning
 path and prints the same for each card reached by instant navigation, and how many times
-mermaid.min.js was fetched; then, for the floor under the cold figure, how soon a fresh browser
-has a page holding nothing but mermaid's script ready. Needs what `make test` installs.
+mermaid.min.js was fetched; then a card opened in a new tab of the same browser (its cache warm:
+a reader coming back). Last, the floors under the cold figure, each in a fresh browser: how soon a
+page holding nothing but mermaid's script is ready, and how soon the first card's own page is, with
+mermaid's script taken out (Material and the card alone). Needs what `make test` installs.
 """
 
 from __future__ import annotations
@@ -67,18 +69,35 @@ def main() -> None:
                 print(f"next card {step} (instant navigation): diagrams drawn in {time.perf_counter() - start:.2f} s")
             fetched = sum(url.endswith("mermaid.min.js") for url in requests)
             print(f"mermaid.min.js fetched {fetched} time(s) for {args.steps + 1} cards")
+            tab = context.new_page()
+            start = time.perf_counter()
+            tab.goto(base + "area-001/concept-00001/")
+            tab.wait_for_function(ALL_DIAGRAMS_DRAWN, timeout=60_000, polling=10)
+            print(f"another card in a new tab (cache warm): diagrams drawn in {time.perf_counter() - start:.2f} s")
             browser.close()
-            # The floor under the cold figure: a page holding nothing but mermaid's script, in a fresh browser.
-            (project / "site" / "mermaid-alone.html").write_text(
+            # The floors under the cold figure, each in a fresh browser.
+            site = project / "site"
+            (site / "mermaid-alone.html").write_text(
                 '<!doctype html><p>x</p><script src="assets/vendor/mermaid.min.js"></script>'
             )
-            (project / "site" / "nothing.html").write_text("<!doctype html><p>x</p>")
-            for name in ("nothing", "mermaid-alone"):
+            (site / "nothing.html").write_text("<!doctype html><p>x</p>")
+            card = (site / "area-000" / "concept-00000" / "index.html").read_text()
+            script = '<script src="../../assets/vendor/mermaid.min.js"></script>'
+            assert script in card, "the card page no longer loads mermaid's script as this expects"
+            # A stand-in that draws nothing, so that Material's loader does not fetch mermaid from its CDN.
+            stand_in = '<script>window.mermaid = {initialize() {}, render: async () => ({svg: ""})};</script>'
+            (site / "area-000" / "concept-00000" / "without-mermaid.html").write_text(card.replace(script, stand_in))
+            floors = {
+                "a page with nothing": "nothing.html",
+                "a page with nothing but mermaid's script": "mermaid-alone.html",
+                "the first card's page without mermaid's script": "area-000/concept-00000/without-mermaid.html",
+            }
+            for name, path in floors.items():
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 blank = browser.new_page()
-                blank.goto(f"{base}{name}.html")
-                ready = blank.evaluate("() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
-                print(f"a fresh browser, a page with {name.replace('-', ' ')}: ready in {ready / 1000:.2f} s")
+                blank.goto(base + path, wait_until="load")
+                ready = blank.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd")
+                print(f"a fresh browser, {name}: loaded in {ready / 1000:.2f} s")
                 browser.close()
         stop()
 

@@ -43,9 +43,12 @@ def test_yaml_either_loads_or_names_a_line(text: str) -> None:
 @SETTINGS
 @given(TRICKY)
 def test_link_finder_never_raises_and_spans_are_in_the_text(text: str) -> None:
+    lines = text.split("\n")
     for link in find_links(text):
         assert 0 <= link.start < link.end <= len(text)
         assert link.line >= 1 and link.column >= 1
+        # The line and column name where the link starts, and a link stays on its line.
+        assert lines[link.line - 1][link.column - 1 :].startswith(text[link.start : link.end])
 
 
 FIELDS = ["title", "summary", "status", "parent", "prerequisites", "explore", "related", "tags", "loop", "sources"]

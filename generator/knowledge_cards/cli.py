@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from .export import neighbourhood, to_dot, to_json, to_mermaid
 from .graph import placeholder_title
-from .knowledge_base import KnowledgeBase, display_path, load_knowledge_base
+from .knowledge_base import KnowledgeBase, collector_paused, display_path, load_knowledge_base
 from .model import is_slug
 from .problems import Severity
 from .project import Project, find_project
@@ -27,13 +28,15 @@ def _load(args: argparse.Namespace) -> tuple[Project, KnowledgeBase]:
     cards_dir = Path(args.cards) if getattr(args, "cards", None) else project.cards_dir
     if not cards_dir.is_dir():
         raise UsageError(f"no cards folder at {cards_dir} (run kcards in the project folder, or pass --project)")
-    kb = load_knowledge_base(
-        cards_dir,
-        quizzes_dir=project.quizzes_dir,
-        paths_file=project.paths_file,
-        workers=os.cpu_count() or 1,
-        bodies=False,
-    )
+    with collector_paused():
+        kb = load_knowledge_base(
+            cards_dir,
+            quizzes_dir=project.quizzes_dir,
+            paths_file=project.paths_file,
+            workers=os.cpu_count() or 1,
+            bodies=False,
+        )
+        gc.freeze()  # the knowledge base lives until the command ends: never walked again
     return project, kb
 
 
@@ -216,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kcards` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    frozen_before = gc.get_freeze_count()
     try:
         return int(args.run(args))
     except UsageError as exc:
@@ -223,6 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        if not frozen_before:  # what `_load` froze: a caller that goes on (tests, tools) gets its collector back
+            gc.unfreeze()
 
 
 if __name__ == "__main__":

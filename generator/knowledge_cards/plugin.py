@@ -28,7 +28,7 @@ from mkdocs.utils.templates import TemplateContext
 from .background import BackgroundSections, can_fork
 from .config import CardsConfig
 from .headings import Heading, HeadingStyle
-from .knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
+from .knowledge_base import KnowledgeBase, ParseCache, collector_paused, load_knowledge_base
 from .model import Card
 from .pages import TAIL_SLOT, PageHeadings, PageRenderer, PageSections, make_environment, md_text
 from .problems import Severity
@@ -127,14 +127,16 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             self._env = None  # the templates may have changed
             self._site_pages_made = None
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        self.kb = kb = load_knowledge_base(
-            Path(config.docs_dir),
-            relative_to=root,
-            quizzes_dir=root / self.config.quizzes_dir,
-            paths_file=root / self.config.paths_file,
-            cache=self.parse_cache if self.serving else None,
-            workers=1 if self.serving else os.cpu_count() or 1,  # serve: few files change, the cache has the rest
-        )
+        with collector_paused():  # frozen before the pause ends, else the next collection walks it all
+            self.kb = kb = load_knowledge_base(
+                Path(config.docs_dir),
+                relative_to=root,
+                quizzes_dir=root / self.config.quizzes_dir,
+                paths_file=root / self.config.paths_file,
+                cache=self.parse_cache if self.serving else None,
+                workers=1 if self.serving else os.cpu_count() or 1,  # serve: few files change, the cache has the rest
+            )
+            self._freeze_for_build()
         for problem in kb.problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
         self.failed_src = {}
@@ -245,12 +247,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         if self.serving:
             self.serve_cache.note_nav(nav)
             self._files = files
-        if not self.serving and not gc.get_freeze_count():
-            # What is here now lives until the build ends (files, nav, cards, graph): out of the collector's
-            # sight, full collections stop scanning it again and again, and a forked worker touching it no
-            # longer copies its memory. Undone after the build; `mkdocs serve` never freezes (it rebuilds).
-            gc.freeze()
-            self._frozen = True
+        self._freeze_for_build()
         if self.renderer is not None and not self.serving and self.config.background_pages:
             pages = [slug for src, slug in self.slug_of_src.items() if src not in self.failed_src]
             if len(pages) >= self.config.background_pages and can_fork():
@@ -402,6 +399,19 @@ class CardsPlugin(BasePlugin[CardsConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._end_build()
+
+    def _freeze_for_build(self) -> None:
+        """What is made so far lives until `mkdocs build` ends (cards, graph, files, nav): out of the
+        collector's sight, full collections stop walking it again and again, and a forked worker touching
+        it no longer copies its memory. Undone at the build's end; `mkdocs serve` never freezes (it
+        rebuilds, and what a rebuild drops must be collectable)."""
+        if self.serving:
+            return
+        if not self._frozen:
+            if gc.get_freeze_count():  # frozen by someone else: leave the collector as they set it
+                return
+            self._frozen = True
+        gc.freeze()
 
     def _end_build(self) -> None:
         """Stop the worker, and let the collector see what the build froze again."""
