@@ -57,8 +57,8 @@ class FoundLink:
 def _without_code(body: str) -> str:
     """The body with fenced code blocks (fence lines included) and code spans blanked out: the same
     length and line breaks, so positions stay those of the body. Searches that jump to the next line
-    feed or backtick instead of a loop over lines: a 5,000-card `kcards check` spent a sixth of its
-    time here."""
+    feed or backtick instead of a loop over every line in Python (finding links was about a tenth of a
+    5,000-card `kcards check`)."""
     if "`" not in body and "~" not in body:
         return body
     parts: list[str] = []

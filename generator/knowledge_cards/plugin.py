@@ -417,7 +417,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         collector's sight, full collections stop walking it again and again, and a forked worker touching
         it no longer copies its memory. Undone at the build's end; `mkdocs serve` never freezes (it
         rebuilds, and what a rebuild drops must be collectable)."""
-        if self.serving:
+        if self.serving or not self.config.enabled:
             return
         if not self._frozen:
             if gc.get_freeze_count():  # frozen by someone else: leave the collector as they set it
