@@ -234,7 +234,10 @@ class PageRenderer:
         unwritten = self._status(link.slug).is_unwritten
         if not link.anchor:  # HTML: MkDocs' resolving every link was 5 % of converting a card page
             href = relative_url(self.url_of[card.slug], self.url_of[link.slug])
-            return self._render("body_link.html.j2", href=href, text=text, unwritten=unwritten)
+            # The card link every generated list uses; its text is the author's Markdown, which Markdown
+            # still converts.
+            card_link = self.env.get_template("links.html.j2").module.card_link  # type: ignore[attr-defined]
+            return str(card_link({"href": href, "text": markupsafe.Markup(text), "unwritten": unwritten}))
         # To an anchor: a Markdown link, so that MkDocs checks the anchor is on the page. Percent-encoded: a
         # folder named with '#', '?' or a space would end a raw Markdown link.
         path = quote(relative_path(self.src_path_of[card.slug], self.src_path_of[link.slug]))
