@@ -8,10 +8,10 @@ VENV          := .venv
 BIN           := $(VENV)/bin
 MERMAID_VERSION := 11.12.0
 MERMAID_SHA512  := ZudVx73BwrMJfCFmSSJT84y6u5brEoV8DOItdHomNLz32uBjNrelm7mg95X7g+C6UoQH/W6mBLGDEDv73JdxBg==
-MERMAID_JS    := site_overrides/assets/vendor/mermaid.min.js
+MERMAID_JS    := generator/knowledge_cards/assets/vendor/mermaid.min.js
 CYTOSCAPE_VERSION := 3.35.0
 CYTOSCAPE_SHA512  := sMvBIXiGMnhkCaWz2R06FwF/27MNlS+Tqvi17foO9UhnUg3XGZccKjxsvEqQFAQYMSSZmN5SxYzUYlQ0DOJJ3g==
-CYTOSCAPE_JS  := site_overrides/assets/vendor/cytoscape.min.js
+CYTOSCAPE_JS  := generator/knowledge_cards/assets/vendor/cytoscape.min.js
 AXE_VERSION   := 4.11.0
 AXE_SHA512    := ilYanEU8vxxBexpJd8cWM4ElSQq4QctCLKih0TSfjIfCQTeyH/6zVrmIJfLPrKTKJRbiG+cfnZbQIjAlJmF1jQ==
 AXE_JS        := tests/.vendor/axe.min.js

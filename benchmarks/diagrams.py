@@ -78,11 +78,11 @@ def main() -> None:
             # The floors under the cold figure, each in a fresh browser.
             site = project / "site"
             (site / "mermaid-alone.html").write_text(
-                '<!doctype html><p>x</p><script src="assets/vendor/mermaid.min.js"></script>'
+                '<!doctype html><p>x</p><script src="assets/kcards/vendor/mermaid.min.js"></script>'
             )
             (site / "nothing.html").write_text("<!doctype html><p>x</p>")
             card = (site / "area-000" / "concept-00000" / "index.html").read_text()
-            script = '<script src="../../assets/vendor/mermaid.min.js"></script>'
+            script = '<script src="../../assets/kcards/vendor/mermaid.min.js"></script>'
             assert script in card, "the card page no longer loads mermaid's script as this expects"
             # A stand-in that draws nothing, so that Material's loader does not fetch mermaid from its CDN.
             stand_in = '<script>window.mermaid = {initialize() {}, render: async () => ({svg: ""})};</script>'

@@ -11,7 +11,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from conftest import ROOT, TINY_MKDOCS_YML, write_tree
-from knowledge_cards import background
+from knowledge_cards.engine import background
 
 
 def test_no_worker_without_a_second_core(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
-from knowledge_cards.mermaid import Flowchart, loop_flowchart, position_flowchart
-from knowledge_cards.model import Loop, LoopFeedback, LoopStage
+from knowledge_cards.core.model import Loop, LoopFeedback, LoopStage
+from knowledge_cards.render.mermaid import Flowchart, loop_flowchart, position_flowchart
 
 pytestmark = pytest.mark.browser
 
-MERMAID_JS = ROOT / "site_overrides" / "assets" / "vendor" / "mermaid.min.js"
+MERMAID_JS = ROOT / "generator" / "knowledge_cards" / "assets" / "vendor" / "mermaid.min.js"
 LOOPS = 125
 POSITIONS = 125
 

@@ -45,6 +45,6 @@ def test_mermaid_is_fetched_once_while_following_the_path(page, site_on_its_url:
     assert len(set(visited)) == 4
     scripts = [url for url in page.requests if url.endswith("mermaid.min.js")]
     documents = [url for url in page.requests if url.endswith("/")]
-    assert scripts == [site_on_its_url + "assets/vendor/mermaid.min.js"]
+    assert scripts == [site_on_its_url + "assets/kcards/vendor/mermaid.min.js"]
     assert documents == visited  # each page fetched once, as data for instant navigation
     assert page.errors == []

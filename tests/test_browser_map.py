@@ -63,7 +63,7 @@ def test_map_draws_every_node_and_link_offline(page, shipped_url: str, shipped_g
     assert styles.pop("parent") == "solid"
     assert styles and set(styles.values()) == {"dashed"}
     # Cytoscape came from the site itself, once.
-    assert len([url for url in page.requests if url.endswith("/assets/vendor/cytoscape.min.js")]) == 1
+    assert len([url for url in page.requests if url.endswith("/assets/kcards/vendor/cytoscape.min.js")]) == 1
     assert_offline_and_clean(page)
 
 
@@ -211,7 +211,7 @@ def test_without_javascript_the_page_points_to_every_card(browser, shipped_url: 
 
 
 def test_template_lists_cards_without_javascript_when_given_the_nodes() -> None:
-    from knowledge_cards.pages import make_environment
+    from knowledge_cards.render.templates import make_environment
 
     env = make_environment([ROOT / "site_overrides" / "kcards"])
     context = {

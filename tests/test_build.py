@@ -175,7 +175,7 @@ def test_unknown_key_is_a_warning_with_suggestion(tiny_site) -> None:  # type: i
 def test_shipped_site_builds_strictly(shipped_site: Path) -> None:
     assert (shipped_site / "e-commerce" / "e-commerce-value-chain" / "index.html").is_file()
     assert (shipped_site / "unit-economics" / "index.html").is_file()
-    assert (shipped_site / "assets" / "vendor" / "mermaid.min.js").is_file()
+    assert (shipped_site / "assets" / "kcards" / "vendor" / "mermaid.min.js").is_file()
     data = json.loads((shipped_site / "graph.json").read_text(encoding="utf-8"))
     written = {node["slug"] for node in data["nodes"] if node["status"] == "complete"}
     assert {

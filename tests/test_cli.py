@@ -13,7 +13,7 @@ from conftest import ENV, ROOT, write_tree
 
 def kcards(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "knowledge_cards.cli", *args],
+        [sys.executable, "-m", "knowledge_cards.cli.main", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

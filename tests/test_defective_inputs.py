@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, TINY_MKDOCS_YML, BuildResult, run_mkdocs_build, sources_snapshot, write_tree
-from knowledge_cards.cli import main as kcards
+from knowledge_cards.cli.main import main as kcards
 
 GOOD = "---\ntitle: Good\nsummary: A good card.\n---\nBody.\n"
 QUIZ_CARD = {"cards/pricing.md": "---\ntitle: Pricing\nsummary: S\n---\nBody.\n"}

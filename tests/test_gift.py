@@ -12,9 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge_cards.gift import GiftQuestion, import_gift, parse_gift, read_gift, to_quiz_yaml
-from knowledge_cards.problems import Code, Severity
-from knowledge_cards.quiz import Option, Question, load_quiz
+from knowledge_cards.cli.gift import GiftQuestion, import_gift, parse_gift, read_gift, to_quiz_yaml
+from knowledge_cards.core.problems import Code, Severity
+from knowledge_cards.core.quiz import Option, Question, load_quiz
 
 DATA = Path(__file__).parent / "data" / "gift"
 SAMPLE = DATA / "sample.gift"
@@ -570,7 +570,7 @@ def test_undecodable_empty_and_unimportable_files(tmp_path: Path) -> None:
 
 def test_written_file_is_a_valid_quiz_for_the_knowledge_base(tmp_path: Path) -> None:
     from conftest import write_tree
-    from knowledge_cards.knowledge_base import load_knowledge_base
+    from knowledge_cards.core.knowledge_base import load_knowledge_base
 
     write_tree(tmp_path, {f"cards/{SLUG}.md": "---\ntitle: Value chain\nsummary: S\n---\nBody\n"})
     written, _ = import_gift(SAMPLE, SLUG, tmp_path / "quizzes", {SLUG})

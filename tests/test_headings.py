@@ -13,8 +13,8 @@ import pytest
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from conftest import ROOT, TINY_MKDOCS_YML
-from knowledge_cards.headings import HeadingStyle
-from knowledge_cards.pages import make_environment
+from knowledge_cards.render.headings import HeadingStyle
+from knowledge_cards.render.templates import make_environment
 
 TOC_SETTINGS = [
     {},
@@ -129,9 +129,9 @@ def test_the_table_of_contents_nests_generated_headings_at_their_level_on_the_pa
     """`baselevel: 2` writes the title as <h2>: its table-of-contents entry says level 2, like Markdown's own."""
     from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-    from knowledge_cards.headings import Heading
-    from knowledge_cards.pages import PageHeadings
-    from knowledge_cards.plugin import _page_toc
+    from knowledge_cards.engine.plugin import _page_toc
+    from knowledge_cards.render.headings import Heading
+    from knowledge_cards.render.pages import PageHeadings
 
     body = AnchorLink("What is it?", "what-is-it", 3)
     headings = PageHeadings(

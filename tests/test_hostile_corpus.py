@@ -20,8 +20,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import OPEN_SHADOW_ROOTS, ROOT, TINY_MKDOCS_YML, run_mkdocs_build, serve, sources_snapshot, write_tree
-from knowledge_cards.knowledge_base import load_knowledge_base
-from knowledge_cards.paths import load_paths
+from knowledge_cards.core.knowledge_base import load_knowledge_base
+from knowledge_cards.core.learning_paths import load_paths
 
 pytestmark = pytest.mark.browser
 

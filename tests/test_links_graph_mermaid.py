@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge_cards.callouts import expand_callouts
-from knowledge_cards.graph import KnowledgeGraph
-from knowledge_cards.links import find_links, relative_path, relative_url
-from knowledge_cards.mermaid import escape_label, loop_flowchart, position_flowchart
-from knowledge_cards.model import Card, LinkEntry, Loop, LoopFeedback, LoopStage, Status
-from knowledge_cards.pages import md_text
+from knowledge_cards.core.graph import KnowledgeGraph
+from knowledge_cards.core.links import find_links, relative_path, relative_url
+from knowledge_cards.core.model import Card, LinkEntry, Loop, LoopFeedback, LoopStage, Status
+from knowledge_cards.render.callouts import expand_callouts
+from knowledge_cards.render.mermaid import escape_label, loop_flowchart, position_flowchart
+from knowledge_cards.render.templates import md_text
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write_tree
-from knowledge_cards.frontmatter import load_yaml, split_front_matter
-from knowledge_cards.knowledge_base import load_knowledge_base
-from knowledge_cards.model import Status
+from knowledge_cards.core.frontmatter import load_yaml, split_front_matter
+from knowledge_cards.core.knowledge_base import load_knowledge_base
+from knowledge_cards.core.model import Status
 
 
 def check(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
@@ -265,7 +265,7 @@ def test_plain_integers_are_still_numbers() -> None:
 def test_reading_in_parallel_gives_what_reading_in_order_gives(tmp_path: Path) -> None:
     """`kcards check` (cards without their bodies) and `mkdocs build` read big bases in several processes
     (this one and workers): the same cards, quizzes and problems, in the same order."""
-    from knowledge_cards.knowledge_base import PARALLEL_FROM
+    from knowledge_cards.core.knowledge_base import PARALLEL_FROM
 
     count = PARALLEL_FROM + 20
     files: dict[str, str | bytes] = {}
@@ -304,8 +304,8 @@ def test_reading_in_parallel_gives_what_reading_in_order_gives(tmp_path: Path) -
 
 def test_without_processes_cards_are_read_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where processes cannot start (no /dev/shm for their semaphores), `kcards check` still works."""
-    from knowledge_cards import knowledge_base
-    from knowledge_cards.knowledge_base import PARALLEL_FROM
+    from knowledge_cards.core import knowledge_base
+    from knowledge_cards.core.knowledge_base import PARALLEL_FROM
 
     def no_processes(*args: object, **kwargs: object) -> None:
         raise OSError("[Errno 38] Function not implemented")
@@ -324,7 +324,7 @@ def test_cards_are_read_with_the_collector_paused_and_it_is_left_as_it_was(
     is paused while they are read (full collections were 0.5 s of a 5,000-card check), then set back."""
     import gc
 
-    import knowledge_cards.knowledge_base as knowledge_base
+    import knowledge_cards.core.knowledge_base as knowledge_base
 
     write_tree(
         tmp_path,

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import write_tree
-from knowledge_cards.graph import KnowledgeGraph
-from knowledge_cards.knowledge_base import load_knowledge_base
-from knowledge_cards.model import Card, LinkEntry
-from knowledge_cards.paths import derived_path, steps_of
+from knowledge_cards.core.graph import KnowledgeGraph
+from knowledge_cards.core.knowledge_base import load_knowledge_base
+from knowledge_cards.core.learning_paths import derived_path, steps_of
+from knowledge_cards.core.model import Card, LinkEntry
 
 CARDS = {
     "cards/a.md": "---\ntitle: Alpha\nsummary: S\n---\n",

@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge_cards.frontmatter import YamlError, load_yaml
-from knowledge_cards.knowledge_base import load_knowledge_base
-from knowledge_cards.links import find_links
-from knowledge_cards.mermaid import escape_label
+from knowledge_cards.core.frontmatter import YamlError, load_yaml
+from knowledge_cards.core.knowledge_base import load_knowledge_base
+from knowledge_cards.core.links import find_links
+from knowledge_cards.render.mermaid import escape_label
 
 # Text with the characters that break naive generators: quotes, brackets, pipes, YAML and Markdown syntax.
 TRICKY = st.text(
@@ -95,7 +95,7 @@ QUESTION = st.fixed_dictionaries(
 def test_any_quiz_loads_or_yields_problems_with_a_place(data: object, raw: str) -> None:
     import yaml
 
-    from knowledge_cards.quiz import load_quiz
+    from knowledge_cards.core.quiz import load_quiz
 
     with tempfile.TemporaryDirectory() as tmp:
         for text in (yaml.safe_dump(data, allow_unicode=True), raw):

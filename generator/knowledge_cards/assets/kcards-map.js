@@ -21,8 +21,8 @@
 (function () {
   "use strict";
 
-  var CYTOSCAPE = "assets/vendor/cytoscape.min.js";
-  var STYLESHEET = "assets/stylesheets/kcards-map.css";
+  var CYTOSCAPE = "assets/kcards/vendor/cytoscape.min.js";
+  var STYLESHEET = "assets/kcards/kcards-map.css";
   var STATUSES = {
     complete: { label: "Complete", note: "" },
     draft: { label: "Draft", note: "draft" },

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from ..core.quiz import Quiz
 from .inline import InlineMarkdown
-from .quiz import Quiz
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Stage 4, render: card, placeholder and home pages, from the graph.
 
-Python computes view data; Jinja templates in site_overrides/kcards/ (which a
-site can override) turn it into text. A card page's Markdown is the author's
+Python computes view data; Jinja templates shipped in the package (which a
+site can override, see templates.py) turn it into text. A card page's Markdown is the author's
 body; its title, summary and the generated sections after the body are HTML
 fragments put in around it once Markdown has run (headings.py writes their
 headings as the site's `toc` extension would): converting them as Markdown was
@@ -14,22 +14,20 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape as html_escape
-from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
 import markupsafe
 
+from ..core.graph import KnowledgeGraph
+from ..core.learning_paths import LearningPath, PathStep
+from ..core.links import relative_path, relative_url
+from ..core.model import BodyLink, Card, Status
+from ..core.quiz import Quiz
 from .callouts import expand_callouts
-from .graph import KnowledgeGraph
 from .headings import Heading, HeadingStyle
 from .inline import InlineMarkdown
-from .links import relative_path, relative_url
 from .mermaid import loop_flowchart, position_flowchart
-from .model import BodyLink, Card, Status
-from .paths import LearningPath, PathStep
-from .quiz import Quiz
 from .quiz_view import quiz_view
 
 AT_A_GLANCE_MARKER = "<!-- at-a-glance -->"
@@ -38,29 +36,6 @@ FOOTNOTES_MARKER = "///Footnotes Go Here///"
 _FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]\s]+\]:", re.MULTILINE)
 # A level-2 ATX heading: `## ` at the start of a line.
 _H2 = re.compile(r"^## ", re.MULTILINE)
-
-
-def md_text(text: object) -> str:
-    """Plain text made inert in Markdown and HTML: punctuation becomes numeric entities."""
-    return "".join(ch if ch.isalnum() or ch == " " else f"&#{ord(ch)};" for ch in str(text).replace("\n", " "))
-
-
-def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
-    """A Jinja environment over the given template folders, first match wins."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
-        # Markdown templates (*.md.j2) send text through the `md` filter; HTML ones autoescape.
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        auto_reload=False,  # one environment per build: no stat() of the template per page part
-    )
-    env.filters["md"] = md_text
-    # Code in <pre><code>: only <, > and & escaped, as Markdown writes code blocks.
-    env.filters["code"] = lambda text: markupsafe.Markup(html_escape(str(text), quote=False))
-    return env
 
 
 @dataclass(frozen=True)

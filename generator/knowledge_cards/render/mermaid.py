@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from .model import Loop
+from ..core.model import Loop
 
 HIGHLIGHT_STYLE = "fill:#4a9ede,color:#fff,stroke:#2b6fa8"
 PLACEHOLDER_STYLE = "fill:#fff,color:#555,stroke:#999,stroke-dasharray:5 4"

@@ -10,13 +10,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..core.graph import placeholder_title
+from ..core.knowledge_base import KnowledgeBase, collector_paused, display_path, load_knowledge_base
+from ..core.model import is_slug
+from ..core.problems import Severity
+from ..core.validate import SLUG_HINT
 from .export import neighbourhood, to_dot, to_json, to_mermaid
-from .graph import placeholder_title
-from .knowledge_base import KnowledgeBase, collector_paused, display_path, load_knowledge_base
-from .model import is_slug
-from .problems import Severity
 from .project import Project, find_project
-from .validate import SLUG_HINT
 
 
 class UsageError(Exception):
@@ -73,8 +73,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     title = args.title or (graph.node(slug).title if slug in graph.nodes else placeholder_title(slug))
     import jinja2  # here, not at the top: `kcards check` starts faster without it
 
+    from ..render.templates import template_dirs
+
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(project.templates_dir)), keep_trailing_newline=True, trim_blocks=True
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs([project.templates_dir])]),
+        keep_trailing_newline=True,
+        trim_blocks=True,
     )
     context = {"slug": slug, "title": title, "title_yaml": json.dumps(title, ensure_ascii=False), "parent": args.parent}
     try:

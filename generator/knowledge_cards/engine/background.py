@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .model import Card
-from .pages import PageRenderer, PageSections
+from ..core.model import Card
+from ..render.pages import PageRenderer, PageSections
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
 

@@ -25,21 +25,19 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
+from ..core.knowledge_base import KnowledgeBase, ParseCache, collector_paused, load_knowledge_base
+from ..core.model import Card
+from ..core.problems import Severity
+from ..render.headings import Heading, HeadingStyle
+from ..render.pages import TAIL_SLOT, PageHeadings, PageRenderer, PageSections
+from ..render.templates import PACKAGE_TEMPLATES, make_environment, md_text
+from .assets import SCRIPTS, STYLESHEETS, URL_PREFIX, Asset, AssetError, find_assets
 from .background import BackgroundSections, can_fork
 from .config import CardsConfig
-from .headings import Heading, HeadingStyle
-from .knowledge_base import KnowledgeBase, ParseCache, collector_paused, load_knowledge_base
-from .model import Card
-from .pages import TAIL_SLOT, PageHeadings, PageRenderer, PageSections, make_environment, md_text
-from .problems import Severity
 from .serve_cache import GeneratedPageFile, ServeCache, search_index
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
 
-# Extensions the generated Markdown relies on; added when mkdocs.yml leaves them out.
-# The quizzes' and progress page's script, served from site_overrides.
-QUIZ_SCRIPT = "assets/javascripts/kcards.js"
-MAP_SCRIPT = "assets/javascripts/kcards-map.js"
 PROGRESS_PAGE = "progress.md"
 TO_WRITE_PAGE = "to-write.md"
 TAGS_PAGE = "tags.md"
@@ -52,6 +50,7 @@ SITE_PAGES = {
     MAP_PAGE: "Knowledge map",
 }
 
+# Extensions the generated Markdown relies on; added when mkdocs.yml leaves them out.
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "footnotes", "tables", "md_in_html", "pymdownx.details")
 
 
@@ -86,6 +85,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self._graph_made: tuple[object, str, dict[str, Any]] | None = None
         self._files: Files | None = None
         self._placeholder_files: list[File] = []
+        self._assets: list[Asset] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._start_session()
@@ -108,15 +108,16 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         slugify = getattr(tags_config, "tags_slugify", None)
         if getattr(getattr(slugify, "func", None), "__module__", "") == "pymdownx.slugs":  # Material's default
             tags_config["tags_slugify"] = tag_slug  # which drops emoji and symbols, so tags collide
-        script = self.config.mermaid_script
-        if not any((Path(d) / script).is_file() for d in config.theme.dirs):
-            log.error(
-                f"knowledge-cards: the mermaid script '{script}' is not in the theme folders; "
-                "diagrams would not draw. Run `make site` (it fetches the pinned mermaid from the npm registry)."
-            )
-        for index, path in enumerate((script, QUIZ_SCRIPT, MAP_SCRIPT)):
-            if path not in [str(s) for s in config.extra_javascript]:
-                config.extra_javascript.insert(index, path)
+        try:
+            self._assets = find_assets(self._override_dirs(config))
+        except AssetError as exc:
+            raise PluginError(str(exc)) from None
+        for index, name in enumerate(SCRIPTS):
+            if URL_PREFIX + name not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.insert(index, URL_PREFIX + name)
+        for index, name in enumerate(STYLESHEETS):
+            if URL_PREFIX + name not in config.extra_css:
+                config.extra_css.insert(index, URL_PREFIX + name)
         return config
 
     # After other plugins have added files, so every card is seen; before the nav is built.
@@ -160,9 +161,14 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             broken = files.get_file_from_path(src)
             if broken is not None:
                 broken.content_string = ""
-        # Our templates live in the theme folder for overriding, but are not site content.
-        for file in [f for f in files if f.src_uri.startswith("kcards/") and f.src_uri.endswith(".j2")]:
-            files.remove(file)
+        # A site's overrides of our templates and assets live in its theme folder, but are not site content.
+        docs_dir_path = Path(config.docs_dir).resolve()
+        for file in [f for f in files if f.src_uri.startswith("kcards/")]:
+            if not Path(file.abs_src_path or "").resolve().is_relative_to(docs_dir_path):
+                files.remove(file)
+        for asset in self._assets:
+            if files.get_file_from_path(asset.dest) is None:
+                files.append(File.generated(config, asset.dest, abs_src_path=str(asset.source)))
         src_path_of = {node.slug: node.path for node in kb.graph.nodes.values()}
         placeholder_files: dict[str, File] = {}
         for node in kb.graph.placeholders:
@@ -174,7 +180,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self._placeholder_files = list(placeholder_files.values())
         url_of = {slug: files.get_file_from_path(path).url for slug, path in src_path_of.items()}  # type: ignore[union-attr]
         if self._env is None or not self.serving:
-            self._env = make_environment([Path(d) / "kcards" for d in config.theme.dirs])
+            self._env = make_environment(self._override_dirs(config))
         env = self._env
         style = HeadingStyle.from_toc_config(config.mdx_configs.get("toc") or {})
         self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of, kb.quizzes, kb.paths, style=style)
@@ -247,7 +253,16 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self._site_pages_made = (key, pages, dict(renderer.page_parts))
         return pages
 
+    @staticmethod
+    def _override_dirs(config: MkDocsConfig) -> list[Path]:
+        """The theme folders' `kcards/` subfolders: a site's own templates and assets, first match wins."""
+        return [Path(d) / "kcards" for d in config.theme.dirs]
+
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
+        # The page template of a page served again from the serve cache ("kcards/cached.html.j2").
+        env.loader = jinja2.ChoiceLoader(
+            [env.loader, jinja2.PrefixLoader({"kcards": jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))})]
+        )
         if self.serving:  # MkDocs makes a new environment per rebuild: keep the theme's compiled templates
             env.bytecode_cache = self.serve_cache.templates
         return None

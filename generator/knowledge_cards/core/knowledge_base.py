@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .graph import KnowledgeGraph
+from .learning_paths import LearningPath, derived_path, load_paths
 from .load import card_files, parse_card, read_text
 from .model import Card, is_slug
-from .paths import LearningPath, derived_path, load_paths
 from .problems import Code, Problem, Severity, error, sort_key
 from .quiz import Quiz, load_quiz, quiz_files
 from .validate import validate_card

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import deque
 
-from .graph import Edge, KnowledgeGraph
-from .mermaid import PLACEHOLDER_STYLE, DiagramEdge, DiagramNode, Flowchart
+from ..core.graph import Edge, KnowledgeGraph
+from ..render.mermaid import PLACEHOLDER_STYLE, DiagramEdge, DiagramNode, Flowchart
 
 
 def neighbourhood(graph: KnowledgeGraph, root: str, depth: int) -> set[str]:

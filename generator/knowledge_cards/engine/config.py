@@ -33,9 +33,6 @@ class CardsConfig(base.Config):
     map_page = c.Type(bool, default=True)
     """Generate the "Knowledge map" (map.md): the whole graph as an interactive view."""
 
-    mermaid_script = c.Type(str, default="assets/vendor/mermaid.min.js")
-    """The self-hosted mermaid script (served from the theme's custom_dir), checked at start."""
-
     background_pages = c.Type(int, default=100)
     """`mkdocs build` of at least this many card and placeholder pages renders their generated sections
     in a second process while MkDocs converts Markdown (same output, on the machine's other core);

@@ -24,11 +24,11 @@ from typing import Any
 
 import yaml
 
-from .load import read_text
-from .model import is_slug
-from .problems import Code, Problem, Severity, error, warning
-from .quiz import load_quiz, quiz_files
-from .validate import SLUG_HINT, did_you_mean
+from ..core.load import read_text
+from ..core.model import is_slug
+from ..core.problems import Code, Problem, Severity, error, warning
+from ..core.quiz import load_quiz, quiz_files
+from ..core.validate import SLUG_HINT, did_you_mean
 
 GIFT_CODE = Code.GIFT
 """The code of GIFT syntax errors and unsupported features (a dedicated `Code.GIFT` would fit better)."""
