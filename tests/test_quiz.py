@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import VALUE_CHAIN_STAGES, write_tree
-from knowledge_cards.render import inline
 from knowledge_cards.core.knowledge_base import load_knowledge_base
+from knowledge_cards.render import inline
 from knowledge_cards.render.inline import InlineMarkdown
 from knowledge_cards.render.quiz_view import stable_shuffle
 

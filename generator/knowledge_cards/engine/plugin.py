@@ -260,9 +260,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
         # The page template of a page served again from the serve cache ("kcards/cached.html.j2").
-        env.loader = jinja2.ChoiceLoader(
-            [env.loader, jinja2.PrefixLoader({"kcards": jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))})]
-        )
+        ours = jinja2.PrefixLoader({"kcards": jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES))})
+        env.loader = jinja2.ChoiceLoader([env.loader, ours] if env.loader is not None else [ours])
         if self.serving:  # MkDocs makes a new environment per rebuild: keep the theme's compiled templates
             env.bytecode_cache = self.serve_cache.templates
         return None
