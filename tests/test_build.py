@@ -204,7 +204,7 @@ def test_reserved_names_never_replace_generated_pages_silently(tiny_site) -> Non
     assert "This card doesn" in result.page("concepts/map")  # the placeholder moved aside
     assert '<a class="kc-link kc-link--unwritten" href="../concepts/map/"' in result.page("a")
     assert result.lines("takes the place") == [
-        "cards/tags.md: this card takes the place of the generated Tags page; move it into a folder to keep both"
+        "cards/tags.md:1:1: warning: this card takes the place of the generated Tags page; move it into a folder to keep both"
     ]
 
 
@@ -265,7 +265,7 @@ def test_front_matter_reaches_the_theme_without_a_second_parse(tiny_site) -> Non
     card = "---\ntitle: Chain\nsummary: Loop.\nhide: [toc]\n---\n## First\n\nText.\n\n## Second\n\nMore.\n"
     result = tiny_site({"cards/chain.md": card, "cards/other.md": card.replace("hide: [toc]\n", "")})
     assert result.returncode == 0, result.output
-    assert "cards/chain.md:4:1: warning: unknown key 'hide' in front matter" in result.output
+    assert "warning" not in result.output  # Material's page keys are a card's too
     sidebar = re.compile(r'<div class="md-sidebar md-sidebar--secondary"[^>]*data-md-type="toc"[^>]*>')
     assert re.search(r'data-md-type="toc"\s+hidden', sidebar.search(result.page("chain")).group(0))  # type: ignore[union-attr]
     assert "hidden" not in sidebar.search(result.page("other")).group(0)  # type: ignore[union-attr]

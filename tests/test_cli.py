@@ -60,7 +60,7 @@ def test_check_reports_every_problem_and_fails(tmp_path: Path) -> None:
 
 
 def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"cards/b.md": "---\ntitle: B\nsummary: S\ntagz: [x]\n---\n"})
+    write_tree(tmp_path, {"docs/b.md": "---\ntitle: B\nsummary: S\ntagz: [x]\n---\n"})  # the engines' docs_dir
     assert kcards("check", cwd=tmp_path).returncode == 0
     assert kcards("check", "--strict", cwd=tmp_path).returncode == 1
 
@@ -68,11 +68,19 @@ def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
 def test_missing_cards_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = kcards("check", cwd=tmp_path)
     assert result.returncode == 2
-    assert (
-        result.stderr.strip()
-        == "kcards: error: no cards folder at cards (run kcards in the project folder, or pass --project)"
+    assert result.stderr.strip() == (
+        "kcards: error: no cards folder at docs (no mkdocs.yml or properdocs.yml here); run kcards in the "
+        "project folder, pass --project or --config-file, or start one with `kcards init DIR`"
     )
     assert "Traceback" not in result.stderr
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\nplugins:\n  - knowledge-cards:\n      cards_dir: concepts\n")
+    (tmp_path / "docs").mkdir()
+    result = kcards("check", cwd=tmp_path)
+    assert (result.returncode, result.stderr.strip()) == (
+        2,
+        "kcards: error: no cards folder at docs/concepts named by mkdocs.yml; run kcards in the project folder, "
+        "pass --project or --config-file, or start one with `kcards init DIR`",
+    )
 
 
 def copy_project(tmp_path: Path) -> Path:

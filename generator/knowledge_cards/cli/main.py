@@ -6,17 +6,19 @@ import argparse
 import gc
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import __version__
 from ..core.graph import placeholder_title
 from ..core.knowledge_base import KnowledgeBase, collector_paused, display_path, load_knowledge_base
 from ..core.model import is_slug
 from ..core.problems import Severity
 from ..core.validate import SLUG_HINT
 from .export import neighbourhood, to_dot, to_json, to_mermaid
-from .project import Project, find_project
+from .project import Project, ProjectError, find_project
 
 
 class UsageError(Exception):
@@ -24,10 +26,22 @@ class UsageError(Exception):
 
 
 def _load(args: argparse.Namespace) -> tuple[Project, KnowledgeBase]:
-    project = find_project(Path(args.project))
+    config_file = Path(args.config_file) if args.config_file else None
+    if config_file is not None and not config_file.is_file():
+        raise UsageError(f"no config file at {config_file}")
+    try:
+        project = find_project(Path(args.project), config_file)
+    except ProjectError as exc:
+        raise UsageError(str(exc)) from None
     cards_dir = Path(args.cards) if getattr(args, "cards", None) else project.cards_dir
     if not cards_dir.is_dir():
-        raise UsageError(f"no cards folder at {cards_dir} (run kcards in the project folder, or pass --project)")
+        where = (
+            f"named by {project.config_file.name}" if project.config_file else "(no mkdocs.yml or properdocs.yml here)"
+        )
+        raise UsageError(
+            f"no cards folder at {_shown(cards_dir)} {where}; run kcards in the project folder, "
+            "pass --project or --config-file, or start one with `kcards init DIR`"
+        )
     with collector_paused():
         kb = load_knowledge_base(
             cards_dir,
@@ -76,7 +90,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     from ..render.templates import template_dirs
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs([project.templates_dir])]),
+        loader=jinja2.FileSystemLoader(
+            [str(d) for d in template_dirs([project.templates_dir] if project.templates_dir else [])]
+        ),
         keep_trailing_newline=True,
         trim_blocks=True,
     )
@@ -98,7 +114,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if linking:
         names = ", ".join(f"{graph.node(s).title} ({kb.display_paths.get(s, s)})" for s in linking)
         print(f"'{slug}' was a placeholder; these cards already link to it: {names}")
-    print("next: fill in the sections, then preview with `make serve` (or check with `kcards check`)")
+    print("next: fill in the sections, then preview with `mkdocs serve` (or check with `kcards check`)")
     return 0
 
 
@@ -191,12 +207,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failing else 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Start a new knowledge base in DIR that builds and serves at once; never overwrite."""
+    from .init import InitError, plan, site_name_for, write_project
+
+    target = Path(args.dir)
+    try:
+        written = write_project(target, plan(args.name or site_name_for(target)))
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    for path in written:
+        print(f"created {_shown(path)}")
+    where = _shown(target)
+    print(
+        f"next:\n  cd {shlex.quote(where)}\n  mkdocs serve      # or: properdocs serve; then open http://127.0.0.1:8000"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kcards", description="Knowledge Cards: tools for instructors.")
-    parser.add_argument("--project", default=".", help="the project folder holding mkdocs.yml (default: .)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--project", default=".", help="the project folder holding mkdocs.yml or properdocs.yml (default: .)"
+    )
+    parser.add_argument(
+        "-f", "--config-file", help="the site's config file (default: properdocs.yml or mkdocs.yml in --project)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init", help="start a new knowledge base in DIR (never overwrites)")
+    init.add_argument("dir", help="the folder to create, e.g. team-site")
+    init.add_argument("--name", help="the site's name (default: from the folder's name)")
+    init.set_defaults(run=cmd_init)
     check = sub.add_parser("check", help="validate all cards without building the site")
-    check.add_argument("--cards", help="the cards folder (default: docs_dir of mkdocs.yml, else cards/)")
+    check.add_argument("--cards", help="the cards folder (default: the plugin's cards_dir in the site's docs_dir)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.set_defaults(run=cmd_check)

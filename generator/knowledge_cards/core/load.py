@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .frontmatter import LocatedYaml, YamlError, load_yaml, split_front_matter
@@ -105,3 +105,10 @@ def card_files(cards_dir: Path) -> list[Path]:
                 elif entry.name.endswith(".md") and entry.is_file():
                     found.append(entry.path)
     return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
+
+
+def cards_subfolder(value: object) -> str:
+    """The plugin's `cards_dir` as a clean relative folder ('' for the whole docs_dir)."""
+    text = str(value or "").strip().strip("/")
+    parts = [part for part in PurePosixPath(text).parts if part not in ("", ".")]
+    return "/".join(parts)

@@ -5,43 +5,25 @@ Every problem is collected, never raised, so one run reports them all.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from .frontmatter import LocatedYaml
+# The keys a card, its loop and its sources may have are listed in keys.py; re-exported here.
+from .keys import CARD_KEYS as CARD_KEYS
+from .keys import ENGINE_KEYS as ENGINE_KEYS
+from .keys import FEEDBACK_KEYS as FEEDBACK_KEYS
+from .keys import LOOP_KEYS as LOOP_KEYS
+from .keys import SOURCE_KEYS as SOURCE_KEYS
+from .keys import did_you_mean as did_you_mean
+from .keys import duplicate_key_warnings as duplicate_key_warnings
 from .links import find_links
 from .load import RawCard
 from .model import BodyLink, Card, LinkEntry, Loop, LoopFeedback, LoopStage, Source, Status, is_slug
 from .problems import Code, Problem, error, warning
 
-CARD_KEYS = ("title", "summary", "status", "parent", "prerequisites", "explore", "related", "tags", "loop", "sources")
-LOOP_KEYS = ("title", "direction", "stages", "feedback", "highlight", "key")
-SOURCE_KEYS = ("title", "by", "year", "url", "note")
-FEEDBACK_KEYS = ("from", "to", "label")
 WRITTEN_STATUSES = ("complete", "draft", "stub")
 SLUG_HINT = "lower-case letters and digits joined by single hyphens, e.g. 'unit-economics'"
-
-
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    """' (did you mean 'x'?)' for a near miss, else ''."""
-    by_lower = {choice.lower(): choice for choice in choices}
-    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
-    return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
-
-
-def duplicate_key_warnings(display: str, located: LocatedYaml) -> list[Problem]:
-    """A warning for every key written twice in one mapping (YAML keeps the later value silently)."""
-    return [
-        warning(
-            display,
-            line,
-            Code.DUPLICATE_KEY,
-            f"key '{'.'.join(str(part) for part in key_path)}' is written twice; only this later value is used",
-        )
-        for key_path, line in located.duplicates
-    ]
 
 
 def _text(value: Any) -> str | None:
@@ -162,7 +144,7 @@ def validate_card(
                 f"file name '{slug}.md' is not a valid slug ({SLUG_HINT}); rename the file",
             )
         )
-    check.unknown_keys(meta, CARD_KEYS, "front matter")
+    check.unknown_keys(meta, CARD_KEYS + ENGINE_KEYS, "front matter")
     check.problems += duplicate_key_warnings(raw.display_path, raw.meta)
 
     status = Status.COMPLETE

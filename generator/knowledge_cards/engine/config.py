@@ -12,6 +12,15 @@ class CardsConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing it (the site then has only the raw cards)."""
 
+    cards_dir = c.Type(str, default="")
+    """The folder inside docs_dir that holds the cards (default: all of docs_dir). Every Markdown page in
+    it is a card; pages outside it are the site's ordinary pages, published as written. The generated
+    pages (home, My progress, Cards to write, Tags, Knowledge map) and placeholders go in it too."""
+
+    cards_nav_title = c.Type(str, default="")
+    """With a `cards_dir`, the title of the cards' section in the generated nav (default: from the
+    folder's name, as MkDocs titles folders)."""
+
     quizzes_dir = c.Type(str, default="quizzes")
     """Folder of `<slug>.yml` quiz files, relative to mkdocs.yml."""
 

@@ -1,0 +1,87 @@
+"""`kcards init DIR`: a new knowledge base that builds and serves at once.
+
+It writes a config file, one example card showing every section and callout, its quiz, a second card under it, a learning
+path and a README for the team, from the package's `templates/init/`. It never overwrites: every
+file is checked first, and each is created with "x" (exclusive) mode, so nothing is written when
+any of them exists already. A future `--from NOTES` adds the notes' cards to the same plan.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..render.templates import PACKAGE_TEMPLATES
+
+EXAMPLE_SLUG = "concept-cards"
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file `init` will write: where (relative to the new project) and what."""
+
+    path: str
+    text: str
+
+
+class InitError(Exception):
+    """Why nothing was written: one line for the user."""
+
+
+def plan(site_name: str) -> list[PlannedFile]:
+    """Every file of a new knowledge base named `site_name`, rendered from the package's templates."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES / "init")),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # YAML and Markdown: values that need quoting are passed quoted (site_name_yaml)
+    )
+    context = {"site_name": site_name, "site_name_yaml": json.dumps(site_name, ensure_ascii=False)}
+    files = {
+        "mkdocs.yml": "mkdocs.yml.j2",
+        f"docs/{EXAMPLE_SLUG}.md": "example_card.md.j2",
+        "docs/learning-paths.md": "second_card.md.j2",
+        f"quizzes/{EXAMPLE_SLUG}.yml": "example_quiz.yml.j2",
+        "paths.yml": "paths.yml.j2",
+        "README.md": "README.md.j2",
+        ".gitignore": "gitignore.j2",
+    }
+    return [PlannedFile(path, env.get_template(template).render(context)) for path, template in files.items()]
+
+
+def site_name_for(folder: Path) -> str:
+    """A readable site name from the folder's name: `team-site` -> `Team Site`."""
+    words = folder.resolve().name.replace("_", " ").replace("-", " ").split()
+    return " ".join(word[:1].upper() + word[1:] for word in words) or "Knowledge Cards"
+
+
+def write_project(target: Path, files: list[PlannedFile]) -> list[Path]:
+    """Write `files` under `target`, or nothing at all if any of them (or a config file) exists."""
+    if target.exists() and not target.is_dir():
+        raise InitError(f"{target} exists and is not a folder; nothing written")
+    clashes = [target / f.path for f in files if os.path.lexists(target / f.path)]
+    clashes += [
+        target / name for name in ("properdocs.yml", "mkdocs.yaml", "properdocs.yaml") if (target / name).exists()
+    ]
+    if clashes:
+        names = ", ".join(path.as_posix() for path in clashes[:3]) + (
+            f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
+        )
+        raise InitError(f"{names} already exist{'s' * (len(clashes) == 1)}; nothing written (init never overwrites)")
+    written: list[Path] = []
+    try:
+        for file in files:
+            path = target / file.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+                out.write(file.text)
+            written.append(path)
+    except OSError as exc:
+        for path in written:  # a half-made project would pass for a whole one: take back what was written
+            path.unlink(missing_ok=True)
+        raise InitError(f"cannot write {exc.filename or target}: {exc.strerror}; nothing written") from None
+    return written
