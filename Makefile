@@ -1,23 +1,20 @@
 # Two set-up commands (see README): `make serve` and `make test`.
-# Everything is installed into .venv; mermaid comes pinned from the npm registry.
+# Everything is installed into .venv. The third-party scripts (mermaid, cytoscape; axe-core for the tests)
+# come from the npm registry, pinned and checksummed in scripts/vendor.py, which the wheel's build reads too.
 
 export NO_MKDOCS_2_WARNING := 1
 
 PYTHON        ?= python3
 VENV          := .venv
 BIN           := $(VENV)/bin
-MERMAID_VERSION := 11.12.0
-MERMAID_SHA512  := ZudVx73BwrMJfCFmSSJT84y6u5brEoV8DOItdHomNLz32uBjNrelm7mg95X7g+C6UoQH/W6mBLGDEDv73JdxBg==
-MERMAID_JS    := generator/knowledge_cards/assets/vendor/mermaid.min.js
-CYTOSCAPE_VERSION := 3.35.0
-CYTOSCAPE_SHA512  := sMvBIXiGMnhkCaWz2R06FwF/27MNlS+Tqvi17foO9UhnUg3XGZccKjxsvEqQFAQYMSSZmN5SxYzUYlQ0DOJJ3g==
-CYTOSCAPE_JS  := generator/knowledge_cards/assets/vendor/cytoscape.min.js
-AXE_VERSION   := 4.11.0
-AXE_SHA512    := ilYanEU8vxxBexpJd8cWM4ElSQq4QctCLKih0TSfjIfCQTeyH/6zVrmIJfLPrKTKJRbiG+cfnZbQIjAlJmF1jQ==
+VENDOR        := $(PYTHON) scripts/vendor.py
+VENDOR_DIR    := generator/knowledge_cards/assets/vendor
+MERMAID_JS    := $(VENDOR_DIR)/mermaid.min.js
+CYTOSCAPE_JS  := $(VENDOR_DIR)/cytoscape.min.js
 AXE_JS        := tests/.vendor/axe.min.js
 HOST          ?= 127.0.0.1:8000
 
-.PHONY: site serve build test check lint clean chromium
+.PHONY: site serve build test test-materialx check lint clean chromium
 
 site: $(BIN)/mkdocs $(MERMAID_JS) $(CYTOSCAPE_JS)
 
@@ -27,15 +24,10 @@ $(BIN)/mkdocs: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-# Pinned npm files, checked against their sha512 (see scripts/fetch-npm-file).
-$(MERMAID_JS):
-	scripts/fetch-npm-file mermaid $(MERMAID_VERSION) $(MERMAID_SHA512) dist/mermaid.min.js $@
-
-$(CYTOSCAPE_JS):
-	scripts/fetch-npm-file cytoscape $(CYTOSCAPE_VERSION) $(CYTOSCAPE_SHA512) dist/cytoscape.min.js $@
-
-$(AXE_JS):
-	scripts/fetch-npm-file axe-core $(AXE_VERSION) $(AXE_SHA512) axe.min.js $@
+# Pinned npm files with their licences, checked against their sha512 (scripts/vendor.py, where the pins
+# are: a changed pin fetches again). `pip install -e` fetches the site's scripts already (setup.py).
+$(MERMAID_JS) $(CYTOSCAPE_JS) $(AXE_JS): scripts/vendor.py
+	$(VENDOR) fetch --force $@
 
 # `--dirty`: MkDocs skips unchanged pages, and the plugin rebuilds those whose neighbours changed (README,
 # Scale). The served site goes in memory (/dev/shm) when it can: writing pages to disk is slower.
@@ -57,9 +49,22 @@ chromium:
 test: site chromium $(AXE_JS)
 	$(BIN)/pytest -q
 
+# MaterialX (a fork of Material) installs the same `material` package, so it gets a virtual environment of
+# its own, with this project installed editable and without its dependencies (Material among them).
+MATERIALX_VENV := $(VENV)/materialx
+
+$(MATERIALX_VENV)/bin/mkdocs: pyproject.toml
+	$(PYTHON) -m venv $(MATERIALX_VENV)
+	$(MATERIALX_VENV)/bin/pip install --quiet 'mkdocs-materialx>=10,<11' 'properdocs>=1.6,<2' 'pymdown-extensions>=10.7' 'jinja2>=3.1' 'PyYAML>=6.0' 'click>=8.3.2'
+	$(MATERIALX_VENV)/bin/pip install --quiet --no-deps -e .
+	@touch $@
+
+test-materialx: site $(MATERIALX_VENV)/bin/mkdocs
+	KCARDS_MATERIALX_PYTHON=$(CURDIR)/$(MATERIALX_VENV)/bin/python $(BIN)/pytest -q tests/test_engines.py
+
 lint: site
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 
 clean:
-	rm -rf site $(MERMAID_JS) $(CYTOSCAPE_JS) $(AXE_JS)
+	rm -rf site $(VENDOR_DIR) tests/.vendor

@@ -26,8 +26,10 @@ SCRIPTS = (MERMAID, QUIZ_SCRIPT, MAP_SCRIPT)
 """Added to every page, in this order (mermaid first: Material's loader looks for it)."""
 STYLESHEETS = (STYLESHEET,)
 """Added to every page."""
-ALL = (MERMAID, CYTOSCAPE, QUIZ_SCRIPT, MAP_SCRIPT, STYLESHEET, MAP_STYLESHEET)
-"""Every file published (the map's are loaded by its script, on the map page only)."""
+LICENCES = ("vendor/mermaid.LICENSE", "vendor/cytoscape.LICENSE")
+ALL = (MERMAID, CYTOSCAPE, QUIZ_SCRIPT, MAP_SCRIPT, STYLESHEET, MAP_STYLESHEET, *LICENCES)
+"""Every file published (the map's are loaded by its script, on the map page only; the third-party
+scripts' licences beside them)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,162 @@
+"""A card's or placeholder's page: the Markdown of its body, and the HTML put in around it.
+
+A card page's Markdown is the author's body, its card links rewritten; its title, summary and the
+generated sections after the body are HTML fragments put in once Markdown has run (headings.py writes
+their headings as the site's `toc` extension would): converting them as Markdown was most of a
+1,000-card build's extra time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import markupsafe
+
+from ..core.links import relative_path, relative_url
+from ..core.model import BodyLink, Card
+from .callouts import expand_callouts
+from .context import RenderContext
+from .headings import Heading
+from .path_nav import PathNavigation
+from .sections import TailSections, has_footnotes
+from .slots import slot
+
+AT_A_GLANCE_MARKER = "<!-- at-a-glance -->"
+FOOTNOTES_MARKER = "///Footnotes Go Here///"
+# A level-2 ATX heading: `## ` at the start of a line.
+_H2 = re.compile(r"^## ", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class PageHeadings:
+    """The headings a card's or placeholder's page gets besides its body's, with their ids on the page."""
+
+    title: Heading
+    tail: tuple[Heading, ...]
+    """One per section of `TailSections.tail_of`, in its order."""
+    write: Heading | None = None
+    """A placeholder's "Write this card"."""
+
+    @property
+    def all(self) -> list[Heading]:
+        """Every one, in page order."""
+        return [self.title, *self.tail, *([self.write] if self.write else [])]
+
+
+@dataclass(frozen=True)
+class PageSections:
+    """A card's or placeholder's generated HTML, for the headings it was rendered with: what goes above
+    the body (a placeholder's whole page), the sections after it, and the learning-path steps at the top."""
+
+    headings: PageHeadings
+    header: str
+    tail: str
+    path_top: str
+
+    def fits(self, anchor_ids: set[str]) -> bool:
+        """Whether these headings' ids are the page's: true when none is taken by the body already
+        (rendered before the body's ids were known, they were made unique among themselves only)."""
+        return anchor_ids.isdisjoint(heading.id for heading in self.headings.all)
+
+
+class CardPages:
+    """The Markdown and the generated HTML of card and placeholder pages."""
+
+    def __init__(self, context: RenderContext, tail: TailSections, path_nav: PathNavigation) -> None:
+        self.context = context
+        self.tail = tail
+        self.path_nav = path_nav
+
+    def markdown(self, card: Card) -> str:
+        """A card page's Markdown: its body (with "At a glance" when it has a loop) and footnotes."""
+        env = self.context.env
+        body = expand_callouts(self.rewrite_body_links(card))
+        if card.loop:
+            body = _insert_at_a_glance(body, env.get_template("at_a_glance.md.j2").render(slot=slot))
+        return env.get_template("card.md.j2").render(
+            card=card,
+            body=body.strip("\n"),
+            slot=slot,
+            footnotes=FOOTNOTES_MARKER if has_footnotes(card) else "",
+        )
+
+    def rewrite_body_links(self, card: Card) -> str:
+        """Card links in the body become links to their pages, marked when unwritten."""
+        parts: list[str] = []
+        position = 0
+        for link in card.body_links:  # found once, when the card was loaded
+            if link.slug not in self.context.graph.nodes or link.start < position or link.end <= link.start:
+                continue
+            parts += [card.body[position : link.start], self._body_link(card, link)]
+            position = link.end
+        parts.append(card.body[position:])
+        return "".join(parts)
+
+    def _body_link(self, card: Card, link: BodyLink) -> str:
+        """One card link; its text is the author's Markdown, which Markdown still converts."""
+        context = self.context
+        text = markupsafe.Markup(link.text if link.text is not None else link.slug)
+        unwritten = context.status(link.slug).is_unwritten
+        if not link.anchor:  # HTML: MkDocs' resolving every link was 5 % of converting a card page
+            href = relative_url(context.url_of[card.slug], context.url_of[link.slug])
+            # The card link every generated list uses.
+            card_link = context.env.get_template("links.html.j2").module.card_link  # type: ignore[attr-defined]
+            return str(card_link({"href": href, "text": text, "unwritten": unwritten}))
+        # To an anchor: a Markdown link, so that MkDocs checks the anchor is on the page. Percent-encoded: a
+        # folder named with '#', '?' or a space would end a raw Markdown link.
+        path = quote(relative_path(context.src_path_of[card.slug], context.src_path_of[link.slug]))
+        card_link = context.env.get_template("links.md.j2").module.card_link  # type: ignore[attr-defined]
+        return str(card_link({"href": path + link.anchor, "text": text, "unwritten": unwritten}))
+
+    def sections(self, slug: str, used_ids: set[str]) -> PageSections:
+        """Everything generated on a card's or placeholder's page, its headings' ids unique among
+        `used_ids` (the ids its body already has; they gain these)."""
+        graph = self.context.graph
+        tail = self.tail.tail_of(slug)
+        heading = self.context.style.heading
+        headings = PageHeadings(
+            heading(1, graph.node(slug).title, used_ids),
+            tuple(heading(section.level, section.title, used_ids) for section in tail),
+            heading(2, "Write this card", used_ids) if slug not in graph.cards else None,
+        )
+        card = graph.cards.get(slug)
+        header = self.card_header_html(card, headings) if card is not None else self.placeholder_html(slug, headings)
+        tail_html = self.tail.html(slug, tail, headings.tail)
+        return PageSections(headings, header, tail_html, self.path_nav.html(slug, "top"))
+
+    def card_header_html(self, card: Card, headings: PageHeadings) -> str:
+        """The top of a card's page: title, summary, a notice for drafts and stubs, and a slot for its
+        learning paths' steps."""
+        return self.context.env.get_template("card_header.html.j2").render(
+            card=card,
+            status=card.status.value,
+            h1=headings.title,
+            style=self.context.style,
+            slot=slot,
+            path=card.slug in self.context.steps,
+        )
+
+    def placeholder_html(self, slug: str, headings: PageHeadings) -> str:
+        """The page of a card nobody has written yet: what it is, a slot for who links to it, and how to
+        write it."""
+        return self.context.env.get_template("placeholder.html.j2").render(
+            node=self.context.graph.node(slug),
+            h1=headings.title,
+            write=headings.write,
+            style=self.context.style,
+            slot=slot,
+            path=slug in self.context.steps,
+        )
+
+
+def _insert_at_a_glance(body: str, section: str) -> str:
+    """Put "At a glance" at the marker, else before the second `##` section, else at the end."""
+    if AT_A_GLANCE_MARKER in body:
+        return body.replace(AT_A_GLANCE_MARKER, section.strip("\n"), 1)
+    headings = [m.start() for m in _H2.finditer(body)]
+    if len(headings) >= 2:
+        at = headings[1]
+        return body[:at] + section.strip("\n") + "\n\n" + body[at:]
+    return body.rstrip("\n") + "\n\n" + section
