@@ -49,6 +49,7 @@ def _load(args: argparse.Namespace) -> tuple[Project, KnowledgeBase]:
             paths_file=project.paths_file,
             workers=os.cpu_count() or 1,
             bodies=False,
+            other_files=project.other_files() if not getattr(args, "cards", None) else frozenset(),
         )
         gc.freeze()  # the knowledge base lives until the command ends: never walked again
     return project, kb

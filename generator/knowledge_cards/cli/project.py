@@ -8,6 +8,7 @@ MkDocs reads only the last two), follows `INHERIT:`, and takes `docs_dir` with t
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,22 @@ class Project:
     config_file: Path | None = None
     docs_dir: Path | None = None
     """The engine's docs_dir (cards_dir is it, or a folder inside it)."""
+
+    def other_files(self) -> frozenset[str]:
+        """The site's files outside cards_dir, relative to it (`../guide/setup.md`), as the build sees them:
+        a card may link to them."""
+        docs, cards = self.docs_dir, self.cards_dir
+        if docs is None or not docs.is_dir() or cards.resolve() == docs.resolve():
+            return frozenset()
+        found = set()
+        for folder, subfolders, names in os.walk(docs):
+            if Path(folder).resolve() == cards.resolve():
+                subfolders[:] = []
+                continue
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            for name in names:
+                found.add(os.path.relpath(os.path.join(folder, name), cards).replace(os.sep, "/"))
+        return frozenset(found)
 
 
 def find_config_file(root: Path) -> Path | None:

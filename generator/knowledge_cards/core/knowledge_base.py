@@ -178,12 +178,14 @@ def load_knowledge_base(
     cache: ParseCache | None = None,
     workers: int = 1,
     bodies: bool = True,
+    other_files: frozenset[str] = frozenset(),
 ) -> KnowledgeBase:
     """Read every card, quiz and path, validate them and build the graph; never raises on bad input.
 
     Without `bodies` (the kcards commands: they check and scaffold, they don't render), cards come back
     with an empty body. With `workers` > 1 and no `cache` (`mkdocs serve` has one), cards and quizzes
-    are read in that many processes.
+    are read in that many processes. `other_files`: the site's files outside the cards folder, as paths
+    relative to it (`../guide/setup.md`), so a card's ordinary relative link to one of them is valid.
     """
     cards_dir = cards_dir.resolve()
     problems: list[Problem] = []
@@ -195,7 +197,7 @@ def load_knowledge_base(
     root = cards_dir.as_posix().rstrip("/") + "/"
     card_paths = [file.as_posix().removeprefix(root) for file in files]  # card_files are all under cards_dir
     jobs = [(file, path, posixpath.join(shown_dir, path)) for file, path in zip(files, card_paths, strict=True)]
-    existing = set(card_paths)
+    existing = set(card_paths) | other_files
     files_key = hash(frozenset(existing))  # a card's links are checked against the files that exist
     broken: dict[str, str] = {}
     # A card's slug is its file name: every quiz can be checked against them before any card is read.

@@ -11,6 +11,11 @@ The worker also writes what goes above each body (title, summary), put in just b
 the page. It guesses each page's heading ids (they depend on the body's own headings, which only
 Markdown knows); a page whose real ids differ is rendered again here. Output is the same either way.
 Used by `mkdocs build` only: `mkdocs serve` runs threads (forking them is unsafe) and rebuilds few pages.
+
+The worker can fail without failing the build: an exception in it is sent over as its formatted
+traceback, a worker that dies closes the pipe, and one that does not answer within RECEIVE_TIMEOUT
+seconds is killed. Each time the parent logs one warning (`knowledge-cards: background rendering
+failed: ...`) and renders everything here instead, which gives the same site.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import traceback
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -27,6 +33,12 @@ from ..core.model import Card
 from ..render.pages import PageRenderer, PageSections
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
+
+RECEIVE_TIMEOUT = 120.0
+"""Seconds the build waits for each of the worker's two answers before it kills the worker and renders
+here (a 5,000-card worker answers in about 20 s, well before the build asks)."""
+
+_OK, _FAILED = "ok", "failed"
 
 
 def can_fork() -> bool:
@@ -52,6 +64,7 @@ class BackgroundSections:
         self._markdown_of = {card.slug for card in cards}
         self._markdown: dict[str, str] | None = None
         self._results: dict[str, PageSections] | None = None
+        self._failed = False
         context = multiprocessing.get_context("fork")
         self._receive_end, send = context.Pipe(duplex=False)
         args = (renderer, list(slugs), cards, send)
@@ -80,25 +93,49 @@ class BackgroundSections:
         return sections if sections is not None and sections.fits(anchor_ids) else None
 
     def _receive(self) -> dict[str, Any]:
-        try:
-            return self._receive_end.recv()  # type: ignore[no-any-return]
-        except (EOFError, OSError):  # the worker died (or was stopped): everything is rendered here instead
+        """The worker's next answer; {} when it failed (logged once): everything is then rendered here."""
+        if self._failed:
             return {}
+        try:
+            if not self._receive_end.poll(RECEIVE_TIMEOUT):
+                return self._fail(f"no answer within {RECEIVE_TIMEOUT:g} s; the worker was stopped")
+            status, payload = self._receive_end.recv()
+        except (EOFError, OSError):
+            self._process.join(timeout=1)
+            return self._fail(f"the worker stopped (exit code {self._process.exitcode})")
+        if status != _OK:
+            log.debug(f"knowledge-cards: the background worker's error:\n{payload}")
+            return self._fail(str(payload).strip().splitlines()[-1] if str(payload).strip() else "unknown error")
+        return payload  # type: ignore[no-any-return]
+
+    def _fail(self, reason: str) -> dict[str, Any]:
+        self._failed = True
+        log.warning(f"knowledge-cards: background rendering failed: {reason}; rendering in this process instead")
+        self._stop(kill=True)
+        return {}
 
     def close(self) -> None:
         """Stop waiting for the worker (results are in, or the build is over)."""
+        self._stop(kill=False)
+
+    def _stop(self, kill: bool) -> None:
         self._receive_end.close()
-        if self._process.is_alive():
+        if self._process.is_alive() and not kill:
             self._process.join(timeout=5)
-            if self._process.is_alive():
-                self._process.kill()
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=5)
 
 
 def _work(renderer: PageRenderer, slugs: list[str], cards: list[Card], send: Connection) -> None:
+    """The worker: two answers, each `(status, payload)`; an exception is sent as its formatted traceback."""
     try:
-        send.send({card.slug: renderer.card_markdown(card) for card in cards})
-        # Ids as on a page whose body has no heading of the same text: most pages.
-        send.send({slug: renderer.sections(slug, set()) for slug in slugs})
+        try:
+            send.send((_OK, {card.slug: renderer.card_markdown(card) for card in cards}))
+            # Ids as on a page whose body has no heading of the same text: most pages.
+            send.send((_OK, {slug: renderer.sections(slug, set()) for slug in slugs}))
+        except BaseException:  # noqa: BLE001 - whatever it is, the parent renders instead
+            send.send((_FAILED, traceback.format_exc()))
     finally:
         send.close()
         os._exit(0)  # nothing of the parent's (atexit, buffered output) runs twice

@@ -6,11 +6,11 @@ another site engine (MkDocs 2.0 drops plugins).
 
 from __future__ import annotations
 
-import gc
 import html
 import json
 import logging
 import os
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,14 +23,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import dirname_to_title, nest_paths
 from mkdocs.utils.templates import TemplateContext
 
-from ..core.knowledge_base import KnowledgeBase, ParseCache, collector_paused, load_knowledge_base
+from ..core.knowledge_base import KnowledgeBase, ParseCache, collector_paused, display_path, load_knowledge_base
+from ..core.load import cards_subfolder
 from ..core.model import Card
 from ..core.problems import Severity
 from ..render.headings import Heading, HeadingStyle
 from ..render.pages import TAIL_SLOT, PageHeadings, PageRenderer, PageSections
-from ..render.templates import PACKAGE_TEMPLATES, make_environment, md_text
+from ..render.templates import PACKAGE_TEMPLATES, make_environment
+from . import internals
 from .assets import SCRIPTS, STYLESHEETS, URL_PREFIX, Asset, AssetError, find_assets
 from .background import BackgroundSections, can_fork
 from .config import CardsConfig
@@ -51,6 +54,12 @@ SITE_PAGES = {
 }
 
 # Extensions the generated Markdown relies on; added when mkdocs.yml leaves them out.
+# Material's tags plugin under its names: Material's own, and MaterialX's (Material's maintained fork).
+TAGS_PLUGINS = ("material/tags", "tags", "materialx/tags")
+
+# Front-matter keys only a card has: a page outside cards_dir with one of them was meant to be a card.
+CARD_ONLY_KEYS = ("summary", "parent", "prerequisites", "explore", "related", "loop", "sources")
+
 REQUIRED_EXTENSIONS = ("attr_list", "admonition", "footnotes", "tables", "md_in_html", "pymdownx.details")
 
 
@@ -92,7 +101,10 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self.serving = command == "serve"
         self.serve_cache.dirty = self.serving and dirty
         if self.serve_cache.dirty:  # we rebuild what a dirty build would get wrong, so the warning is moot
-            logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
+            internals.hide_dirty_warning()
+
+    def on_shutdown(self) -> None:
+        internals.show_dirty_warning()  # the end of a serve session
 
     # Run early so the superfences/mermaid config is in place before other plugins read it.
     @event_priority(50)
@@ -103,11 +115,20 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         _ensure_mermaid_fence(config)
-        tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+        tags = next((config.plugins[name] for name in TAGS_PLUGINS if name in config.plugins), None)
         tags_config: Any = getattr(tags, "config", None)
         slugify = getattr(tags_config, "tags_slugify", None)
         if getattr(getattr(slugify, "func", None), "__module__", "") == "pymdownx.slugs":  # Material's default
             tags_config["tags_slugify"] = tag_slug  # which drops emoji and symbols, so tags collide
+        cards_dir = Path(config.docs_dir) / self._prefix
+        if self._prefix and not cards_dir.is_dir():
+            raise PluginError(
+                _config_error(
+                    config,
+                    "cards_dir",
+                    f"cards_dir '{self.config.cards_dir}': no folder {display_path(cards_dir.resolve(), Path.cwd())}",
+                )
+            )
         try:
             self._assets = find_assets(self._override_dirs(config))
         except AssetError as exc:
@@ -129,14 +150,18 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             self._env = None  # the templates may have changed
             self._site_pages_made = None
         root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        prefix = self._prefix
         with collector_paused():  # frozen before the pause ends, else the next collection walks it all
             self.kb = kb = load_knowledge_base(
-                Path(config.docs_dir),
+                Path(config.docs_dir) / prefix,
                 relative_to=root,
                 quizzes_dir=root / self.config.quizzes_dir,
                 paths_file=root / self.config.paths_file,
                 cache=self.parse_cache if self.serving else None,
                 workers=1 if self.serving else os.cpu_count() or 1,  # serve: few files change, the cache has the rest
+                other_files=frozenset(
+                    posixpath.relpath(f.src_uri, prefix) for f in files if prefix and not f.src_uri.startswith(prefix)
+                ),
             )
             self._freeze_for_build()
         for problem in kb.problems:
@@ -169,22 +194,26 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         for asset in self._assets:
             if files.get_file_from_path(asset.dest) is None:
                 files.append(File.generated(config, asset.dest, abs_src_path=str(asset.source)))
-        src_path_of = {node.slug: node.path for node in kb.graph.nodes.values()}
+        src_path_of = {node.slug: prefix + node.path for node in kb.graph.nodes.values()}
         placeholder_files: dict[str, File] = {}
         for node in kb.graph.placeholders:
-            if files.get_file_from_path(node.path) is None:
+            if files.get_file_from_path(prefix + node.path) is None:
                 placeholder_files[node.slug] = GeneratedPageFile.generated(
-                    config, node.path, content="", inclusion=InclusionLevel.NOT_IN_NAV
+                    config, prefix + node.path, content="", inclusion=InclusionLevel.NOT_IN_NAV
                 )
                 files.append(placeholder_files[node.slug])
         self._placeholder_files = list(placeholder_files.values())
         url_of = {slug: files.get_file_from_path(path).url for slug, path in src_path_of.items()}  # type: ignore[union-attr]
         if self._env is None or not self.serving:
             self._env = make_environment(self._override_dirs(config))
+            self._env.globals["cards_folder"] = display_path((Path(config.docs_dir) / prefix).resolve(), root) + "/"
+            _check_overrides(self._env, self._override_dirs(config))
         env = self._env
         style = HeadingStyle.from_toc_config(config.mdx_configs.get("toc") or {})
-        self.renderer = PageRenderer(env, kb.graph, src_path_of, url_of, kb.quizzes, kb.paths, style=style)
-        self.cards_by_src = {card.path: card for card in kb.cards}
+        self.renderer = PageRenderer(
+            env, kb.graph, src_path_of, url_of, kb.quizzes, kb.paths, home_path=prefix + "index.md", style=style
+        )
+        self.cards_by_src = {prefix + card.path: card for card in kb.cards}
         self.slug_of_src = {path: slug for slug, path in src_path_of.items()}
         self.sections = {}
         graph, graph_facts = self._graph_json(kb, url_of)
@@ -194,12 +223,12 @@ class CardsPlugin(BasePlugin[CardsConfig]):
                 files.append(File.generated(config, path, content=content))
             elif path in self.cards_by_src:
                 log.warning(
-                    f"cards/{path}: this card takes the place of the generated {SITE_PAGES[path]} page; "
-                    "move it into a folder to keep both"
+                    f"{kb.display_paths[self.cards_by_src[path].slug]}:1:1: warning: this card takes the place of "
+                    f"the generated {SITE_PAGES[path.removeprefix(prefix)]} page; move it into a folder to keep both"
                 )
         files.append(File.generated(config, self.config.graph_json, content=graph + "\n"))
         if not config.nav:
-            config.nav = self._nav()
+            config.nav = self._nav(files)
         return files
 
     def _graph_json(self, kb: KnowledgeBase, url_of: dict[str, str]) -> tuple[str, dict[str, Any]]:
@@ -220,7 +249,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         map), by path. They show the whole graph, so `mkdocs serve` makes them again only when it changed:
         not after an edit to a card's body."""
         assert self.kb is not None and self.renderer is not None
-        renderer, kb = self.renderer, self.kb
+        renderer, kb, prefix = self.renderer, self.kb, self._prefix
         wanted = {
             "index.md": self.config.home,
             PROGRESS_PAGE: self.config.progress_page,
@@ -243,15 +272,28 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             renderer.page_parts = dict(self._site_pages_made[2])
             return self._site_pages_made[1]
         render: dict[str, Callable[[], str]] = {
-            "index.md": lambda: renderer.home_markdown("index.md", config.site_name),
-            PROGRESS_PAGE: lambda: renderer.progress_markdown(PROGRESS_PAGE),
-            TO_WRITE_PAGE: lambda: renderer.to_write_markdown(TO_WRITE_PAGE),
+            "index.md": lambda: renderer.home_markdown(prefix + "index.md", self._cards_title or config.site_name),
+            PROGRESS_PAGE: lambda: renderer.progress_markdown(prefix + PROGRESS_PAGE),
+            TO_WRITE_PAGE: lambda: renderer.to_write_markdown(prefix + TO_WRITE_PAGE),
             TAGS_PAGE: renderer.tags_markdown,
-            MAP_PAGE: lambda: renderer.map_markdown(MAP_PAGE, self.config.graph_json, graph_facts),
+            MAP_PAGE: lambda: renderer.map_markdown(prefix + MAP_PAGE, self.config.graph_json, graph_facts),
         }
-        pages = {path: render[path]() for path, on in wanted.items() if on}
+        pages = {prefix + path: render[path]() for path, on in wanted.items() if on}
         self._site_pages_made = (key, pages, dict(renderer.page_parts))
         return pages
+
+    @property
+    def _prefix(self) -> str:
+        """The cards folder as a src_uri prefix: '' for all of docs_dir, else e.g. 'concepts/'."""
+        folder = cards_subfolder(self.config.cards_dir)
+        return folder + "/" if folder else ""
+
+    @property
+    def _cards_title(self) -> str:
+        """With a cards_dir, the name of the cards' part of the site: its nav section and home page title."""
+        if not self._prefix:
+            return ""
+        return self.config.cards_nav_title or dirname_to_title(self._prefix.rstrip("/").rsplit("/", 1)[-1])
 
     @staticmethod
     def _override_dirs(config: MkDocsConfig) -> list[Path]:
@@ -264,16 +306,16 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         env.loader = jinja2.ChoiceLoader([env.loader, ours] if env.loader is not None else [ours])
         if self.serving:  # MkDocs makes a new environment per rebuild: keep the theme's compiled templates
             env.bytecode_cache = self.serve_cache.templates
+            self.serve_cache.note_structure(files)  # every page is read: which kept outputs still hold
         return None
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         for file in self._placeholder_files:  # MkDocs made their pages with the nav
             if type(file.page) is Page:
-                file.page.__class__ = PlaceholderPage
+                internals.become(file.page, PlaceholderPage)
         if self.serving:
-            self.serve_cache.note_nav(nav)
+            self.serve_cache.note_files(files, nav)
             self._files = files
-        self._freeze_for_build()
         if self.renderer is not None and not self.serving and self.config.background_pages:
             pages = [slug for src, slug in self.slug_of_src.items() if src not in self.failed_src]
             if len(pages) >= self.config.background_pages and can_fork():
@@ -281,45 +323,42 @@ class CardsPlugin(BasePlugin[CardsConfig]):
                 order = [self.cards_by_src.get(file.src_uri) for file in files.documentation_pages()]
                 cards = [card for card in order if card is not None and card.path not in self.failed_src]
                 self.background = BackgroundSections(self.renderer, pages, cards[len(cards) // 2 :])
-        if self.serve_cache.dirty and self.renderer is not None:
-            renderer = self.renderer
-
-            def inputs_of(src: str) -> str | None:
-                slug = self.slug_of_src.get(src)
-                return renderer.inputs_of(slug) if slug is not None and src not in self.failed_src else None
-
-            # Plugins that collect from every page (Material's tags) see the pages MkDocs will skip too.
-            for page in self.serve_cache.plan_dirty(files, inputs_of):
-                config.plugins.on_page_markdown("", page=page, config=config, files=files)
+        if self.serve_cache.dirty:  # MkDocs reads every page (the cache answers); on_env says which to write
+            self.serve_cache.plan_dirty(files)
         return None
 
     def _has_tags_plugin(self, config: MkDocsConfig) -> bool:
         """Material's tags plugin groups cards by tag; we only add the page that lists them."""
-        self._tags_page = any(name in config.plugins for name in ("tags", "material/tags"))
+        self._tags_page = any(name in config.plugins for name in TAGS_PLUGINS)
         return self._tags_page
 
-    def _nav(self) -> list[Any]:
-        """Cards under their parents, titles escaped (Material prints nav titles as HTML)."""
+    def _nav(self, files: Files) -> list[Any]:
+        """Cards under their parents, titles escaped (Material prints nav titles as HTML). With a
+        `cards_dir`, the site's own pages come first, as MkDocs would list them, then the cards' section."""
         assert self.kb is not None
-        graph = self.kb.graph
+        graph, prefix = self.kb.graph, self._prefix
 
         def entry(slug: str) -> dict[str, Any]:
             title = html.escape(graph.node(slug).title)
             children = [c for c in graph.children_of(slug) if c in graph.cards]
             if not children:
-                return {title: graph.cards[slug].path}
-            return {title: [{title: graph.cards[slug].path}, *(entry(c) for c in children)]}
+                return {title: prefix + graph.cards[slug].path}
+            return {title: [{title: prefix + graph.cards[slug].path}, *(entry(c) for c in children)]}
 
-        nav: list[Any] = [{"Home": "index.md"}] if self.config.home else []
+        cards: list[Any] = [{"Overview" if prefix else "Home": prefix + "index.md"}] if self.config.home else []
         if self.config.progress_page:
-            nav.append({"My progress": PROGRESS_PAGE})
+            cards.append({"My progress": prefix + PROGRESS_PAGE})
         if self.config.map_page:
-            nav.append({"Knowledge map": MAP_PAGE})
+            cards.append({"Knowledge map": prefix + MAP_PAGE})
         if self._tags_page:
-            nav.append({"Tags": TAGS_PAGE})
+            cards.append({"Tags": prefix + TAGS_PAGE})
         if self.config.to_write_page:
-            nav.append({"Cards to write": TO_WRITE_PAGE})
-        return nav + [entry(slug) for slug in graph.roots()]
+            cards.append({"Cards to write": prefix + TO_WRITE_PAGE})
+        cards += [entry(slug) for slug in graph.roots()]
+        if not prefix:
+            return cards
+        own = [f.src_uri for f in files.documentation_pages() if not f.src_uri.startswith(prefix)]
+        return [*nest_paths(own), {self._cards_title: cards}]
 
     # First: a page served again skips reading and Markdown altogether.
     @event_priority(100)
@@ -327,7 +366,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         src = page.file.src_uri
         slug = self.slug_of_src.get(src)
         if self.serving and self.renderer is not None and slug is not None and src not in self.failed_src:
-            self.serve_cache.consider(page, self.renderer.inputs_of(slug), search_index(config))
+            inputs = self.renderer.inputs_of(slug) + repr(self.quiz_errors.get(slug))
+            self.serve_cache.consider(page, inputs, search_index(config))
         return None
 
     # Before the search plugin indexes the page: the title and summary above a card's body, a slot after
@@ -393,12 +433,12 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             return None
         if src in self.failed_src:
             page.meta.pop("tags", None)
-            lines = "\n\n".join(f"    {md_text(line)}" for line in self.failed_src[src])
-            return f'# This card has errors\n\n!!! failure "Fix these problems in {src}"\n{lines}\n'
+            return self._errors_markdown(f"Fix these problems in {src}", self.failed_src[src], heading=True)
         card = self.cards_by_src.get(src)
         if card is None:
             slug = self.slug_of_src.get(src)
             if slug is None:
+                self._check_ordinary_page(page, config)
                 return None
             page.meta["title"] = html.escape(self.renderer.graph.node(slug).title)
             return ""  # a placeholder's page is all generated (_on_page_context_header)
@@ -407,14 +447,34 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         page.meta["tags"] = [html.escape(tag) for tag in card.tags]  # Material prints tag names as HTML
         # Material reads `status` as its own page-status badge; ours lives under another key.
         page.meta["card_status"] = page.meta.pop("status", card.status.value)
-        if card.summary:
-            page.meta["description"] = html.escape(card.summary)  # Material prints it unescaped
+        description = page.meta.get("description") or card.summary  # Material's own key wins over the summary
+        if description:
+            page.meta["description"] = html.escape(str(description))  # Material prints it unescaped
         written = self.background.markdown(card.slug) if self.background is not None else None
         text = written if written is not None else self.renderer.card_markdown(card)
         if card.slug in self.quiz_errors:
-            lines = "\n\n".join(f"    {md_text(line)}" for line in self.quiz_errors[card.slug])
-            text += f'\n\n!!! failure "This card\'s quiz has errors"\n{lines}\n'
+            text += "\n\n" + self._errors_markdown("This card's quiz has errors", self.quiz_errors[card.slug])
         return text
+
+    def _errors_markdown(self, title: str, lines: list[str], heading: bool = False) -> str:
+        """An error box (under "This card has errors" on a card's own page), every line escaped."""
+        assert self._env is not None
+        return self._env.get_template("card_errors.md.j2").render(title=title, lines=lines, heading=heading)
+
+    def _check_ordinary_page(self, page: Page, config: MkDocsConfig) -> None:
+        """A page outside cards_dir is the site's own, published as written; one that carries card keys
+        was meant to be a card, so say where it should go."""
+        keys = [key for key in CARD_ONLY_KEYS if key in page.meta]
+        if not keys or not self._prefix:
+            return
+        text = page.file.content_string if page.file.abs_src_path else ""
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith(f"{keys[0]}:")), 1)
+        shown = display_path(Path(page.file.abs_src_path or page.file.src_uri), Path.cwd())
+        log.warning(
+            f"{shown}:{line}:1: warning: this page has card keys ({', '.join(keys)}) but is outside "
+            f"cards_dir '{self._prefix.rstrip('/')}', so it is published as an ordinary page; move it into "
+            f"{self._prefix} to make it a card, or remove those keys"
+        )
 
     # Last, after other plugins' changes: the finished page is kept for the next serve rebuild.
     @event_priority(-100)
@@ -427,26 +487,14 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self._end_build()
 
     def _freeze_for_build(self) -> None:
-        """What is made so far lives until `mkdocs build` ends (cards, graph, files, nav): out of the
-        collector's sight, full collections stop walking it again and again, and a forked worker touching
-        it no longer copies its memory. Undone at the build's end; `mkdocs serve` never freezes (it
-        rebuilds, and what a rebuild drops must be collectable)."""
-        if self.serving or not self.config.enabled:
-            return
-        if not self._frozen:
-            if gc.get_freeze_count():  # frozen by someone else: leave the collector as they set it
-                return
-            self._frozen = True
-        gc.freeze()
+        """Nothing: `gc.freeze` during `mkdocs build` was measured not to pay (benchmarks/RESULTS.md,
+        "Do the fast paths pay?": -3.6 % to +0.6 % of a 1,000-card build's time), so it was removed."""
 
     def _end_build(self) -> None:
-        """Stop the worker, and let the collector see what the build froze again."""
+        """Stop the worker."""
         if self.background is not None:
             self.background.close()
             self.background = None
-        if self._frozen:
-            gc.unfreeze()
-            self._frozen = False
 
     # Before Material's search plugin writes the index.
     @event_priority(100)
@@ -455,9 +503,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         cache = self.serve_cache
         if cache.dirty and self._files is not None and self.config.enabled and self.renderer is not None:
             cache.finish_dirty(self._files, search_index(config))
-            search = config.plugins.get("material/search") or config.plugins.get("search")
-            if hasattr(search, "search_index_prev"):
-                search.search_index_prev = None  # type: ignore[union-attr] # the index is whole: nothing to merge
+            internals.forget_previous_search_index(config)  # the index is whole: nothing to merge
         cache.builds += 1
         if self.serving and cache.keys and cache.builds > 1:  # the first build has nothing to reuse
             log.info(f"knowledge-cards: {len(cache.reused)} of {len(cache.keys)} card pages unchanged, reused")
@@ -505,9 +551,33 @@ class PlaceholderPage(Page):
         self.present_anchor_ids = set()
 
 
-def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
-    """MkDocs warns on every `--dirty` build that links may be wrong; with this plugin they are not."""
-    return not record.getMessage().startswith("A 'dirty' build is being performed")
+def _check_overrides(env: jinja2.Environment, override_dirs: list[Path]) -> None:
+    """Compile every template a site overrides, so that a broken one is one error line, not a traceback
+    from the middle of a page."""
+    for folder in override_dirs:
+        for path in sorted(folder.glob("*.j2")) if folder.is_dir() else []:
+            try:
+                env.get_template(path.name)
+            except jinja2.TemplateSyntaxError as exc:
+                shown = display_path(path.resolve(), Path.cwd())
+                raise PluginError(
+                    f"{shown}:{exc.lineno}: error: this template override does not compile: {exc.message}"
+                ) from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise PluginError(
+                    f"{display_path(path.resolve(), Path.cwd())}:1: error: cannot read this template override: {exc}"
+                ) from None
+
+
+def _config_error(config: MkDocsConfig, key: str, message: str) -> str:
+    """`path:line: error: message`, at the line of the config file that sets `key` (else its first line)."""
+    path = Path(config.config_file_path or "mkdocs.yml")
+    try:
+        rows = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        rows = []
+    line = next((n for n, row in enumerate(rows, 1) if row.strip().startswith(f"{key}:")), 1)
+    return f"{display_path(path.resolve(), Path.cwd())}:{line}: error: {message}"
 
 
 def tag_slug(text: str, separator: str = "-") -> str:

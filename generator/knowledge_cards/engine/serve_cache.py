@@ -1,16 +1,30 @@
 """`mkdocs serve`: pages whose inputs are unchanged come back from the previous build.
 
-Part of the MkDocs adapter (it works on MkDocs pages and Material's search index). MkDocs keeps a
-plugin that has `on_startup` across serve rebuilds, so the plugin holds one `ServeCache` for the
-whole session; a rebuild after an edit then reads, converts and renders only the pages the edit
-touches, and writes the others' kept output again.
+Part of the MkDocs adapter (it works on MkDocs pages and Material's search index, through
+internals.py). MkDocs keeps a plugin that has `on_startup` across serve rebuilds, so the plugin holds
+one `ServeCache` for the whole session. A card's or placeholder's page is kept at two levels:
+
+- its content (HTML body, table of contents, title, anchors, metadata, search entries), under the
+  page's own key: its file, URL and the digest of the cards it shows (and the site's files, when its
+  Markdown has links). With the key unchanged, the page is neither read nor converted again;
+- its whole output, under that key and the site's structure: the whole nav (titles, URLs, nesting,
+  the metadata Material shows there), which also gives every page's previous and next page, and the
+  site's files. Material prints all of it into every page (with `navigation.prune`, the top levels
+  and the page's branch; without it, all of it), so a page's output is reused only when none of it
+  changed, else its template is rendered again around its kept content.
+
+The structure is hashed once per build, when every page's final title is known (on_env). A body edit
+changes no title: every other page's output is reused. A title edit changes the nav: every page's
+template is rendered again, and only the pages showing that card are converted again.
+
+`mkdocs serve --dirty` runs the same way, except that MkDocs skips writing a page whose output is
+reused: it reads every page (the cache answers at once), and on_env marks the outputs up to date.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,12 +33,25 @@ import jinja2
 import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from . import internals
+from .internals import GeneratedPageFile, search_index
+
 # The template of a page served again: its kept output replaces what this renders.
 CACHED_TEMPLATE = "kcards/cached.html.j2"
+
+NAV_META = ("icon", "subtitle", "status")
+"""What Material's nav shows of a page's metadata, besides its title."""
+
+TAGS_LISTING = "<!-- material/tags"
+"""Material's tags listing, where the tags printed on every page link to."""
+
+
+def _digest(facts: object) -> str:
+    return hashlib.sha256(repr(facts).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -32,6 +59,9 @@ class CachedPage:
     """A card's or placeholder's page as the previous build wrote it, and what it was made from."""
 
     key: str
+    """The page's own inputs."""
+    output_key: str
+    """Its inputs and the site's structure: what its whole output is made from."""
     output: str
     meta: dict[str, Any]
     content: str
@@ -42,14 +72,15 @@ class CachedPage:
     def restore(self, page: Page) -> None:
         """Give `page` what other pages and the theme read of it: its contents, title and anchors."""
         page.toc = self.toc
-        page._title_from_render = self.title
+        internals.set_title_from_render(page, self.title)
         page.present_anchor_ids = set(self.anchors)
 
 
 class ReusedPage(Page):
     """A page whose inputs are unchanged since the previous build: instead of reading its file and
     converting Markdown again, it takes back what that build made. Search gets the page's kept
-    entries back, and the kept output replaces the tiny template at post_page."""
+    entries back; the kept output replaces the tiny template at post_page, unless the site's
+    structure changed (ServeCache.note_structure), and then the theme's template is rendered again."""
 
     cached: CachedPage
     search_entries: list[dict[str, Any]] | None = None
@@ -61,21 +92,17 @@ class ReusedPage(Page):
             self.meta["search"] = {"exclude": True}  # the cache adds the kept entries instead
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        # With its search entries kept, nothing reads the content: its output is kept too (and parsing
-        # the content for search again was 0.3 s of a 1,000-card rebuild).
+        # With its search entries kept, nothing reads the content unless the template is rendered again
+        # (parsing the content for search again was 0.3 s of a 1,000-card rebuild).
         self.content = "" if self.search_entries is not None else self.cached.content
         self.cached.restore(self)
 
-
-class GeneratedPageFile(File):
-    """A page the plugin generates (a placeholder's). MkDocs' dirty build takes a generated file for changed
-    on every build and builds it again (250 pages of a 1,000-card base); it is unchanged when its page's
-    key is (ServeCache.plan_dirty says so)."""
-
-    unchanged = False
-
-    def is_modified(self) -> bool:
-        return not self.unchanged and super().is_modified()
+    def render_again(self) -> None:
+        """The site's structure changed: the theme's template is rendered around the kept content."""
+        self.meta = dict(self.cached.meta)
+        if self.search_entries is not None:
+            self.meta["search"] = {"exclude": True}
+        self.content = self.cached.content
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -102,16 +129,21 @@ class ServeCache:
         self.pages: dict[str, CachedPage] = {}
         self._search_entries: dict[str, list[dict[str, Any]]] = {}
         self._site_key = ""
-        self._nav_key = ""
+        self._files_key = ""
+        self._structure_key = ""
+        self._listings: set[str] = set()
+        self._nav: Navigation | None = None
         self.keys: dict[str, str] = {}
         """This build's key of every page that may be kept, by source path."""
         self.reused: set[str] = set()
-        """Pages served again in this build."""
+        """Pages whose content comes from the previous build in this build (not read, not converted)."""
+        self.outputs_reused: set[str] = set()
+        """Of those, the pages whose whole output comes from the previous build."""
         self._entries_seen = 0
         self.builds = 0
         self.templates = CompiledTemplates()
         self.dirty = False
-        """`mkdocs serve --dirty`: MkDocs itself skips the pages whose file is older than their output."""
+        """`mkdocs serve --dirty`: MkDocs itself skips writing the pages whose output is up to date."""
         self._fresh: dict[str, list[dict[str, Any]]] = {}
         """This build's search entries, by page."""
         self._order: list[str] = []
@@ -121,7 +153,7 @@ class ServeCache:
     def start_build(self, config: MkDocsConfig) -> bool:
         """Begin a build; forget every page when the settings or theme templates changed (returns True)."""
         stamps = [Path(config.config_file_path).read_bytes() if config.config_file_path else b""]
-        for folder in config.theme.dirs[:-2]:  # the custom_dir(s); Material's own files don't change
+        for folder in internals.custom_theme_dirs(config):  # Material's own files don't change
             stamps += [f"{p}:{p.stat().st_mtime_ns}".encode() for p in sorted(Path(folder).rglob("*")) if p.is_file()]
         site_key = hashlib.sha256(b"\0".join(stamps)).hexdigest()
         changed = site_key != self._site_key
@@ -129,116 +161,149 @@ class ServeCache:
             self.pages.clear()
             self._search_entries.clear()
         self._site_key = site_key
+        self._files_key = self._structure_key = ""
+        self._listings = set()
         self.keys = {}
         self.reused = set()
+        self.outputs_reused = set()
         self._entries_seen = 0
         self._fresh = {}
         return changed
 
-    def note_nav(self, nav: Navigation) -> None:
-        """Pruned, Material shows the top two levels and the open branch: a page's nav is made of these."""
-        shown = [(item.title, getattr(item, "url", None)) for item in nav.items]
-        shown += [
-            (c.title, getattr(c, "url", None)) for item in nav.items for c in getattr(item, "children", None) or ()
-        ]
-        self._nav_key = hashlib.sha256(repr(shown).encode()).hexdigest()  # once: in every page's key
+    def note_files(self, files: Files, nav: Navigation) -> None:
+        """The site's files and nav (on_nav): a page's relative links become URLs when their target exists."""
+        self._nav = nav
+        self._files_key = _digest([(file.src_uri, file.url) for file in files])
+        self._order = [file.src_uri for file in files.documentation_pages()]
 
     def key_of(self, page: Page, inputs: str) -> str:
-        """What `page` is made from: its file, its nav and `inputs` (the digest of the cards it shows)."""
-        branch = [
-            (c.title, getattr(c, "url", None)) for a in page.ancestors for c in getattr(a, "children", None) or ()
-        ]
-        near = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]
-        facts = (self._nav_key, branch, near, page.file.content_string, inputs)
-        return hashlib.sha256(repr(facts).encode()).hexdigest()
+        """What `page`'s content is made from: its file, its URL and `inputs` (the digest of the cards it
+        shows); and the site's files, when its Markdown may link to them."""
+        text = page.file.content_string
+        if TAGS_LISTING in text:
+            self._listings.add(page.file.src_uri)
+        links = self._files_key if "](" in text or "]:" in text else ""
+        return _digest((page.file.src_uri, page.url, text, inputs, links))
 
     def consider(self, page: Page, inputs: str, search_index: Any | None) -> None:
-        """Key `page`; if the previous build made it from the same, turn it into a ReusedPage."""
+        """Key `page` (on_pre_page); if the previous build made it from the same, make it a ReusedPage."""
         src = page.file.src_uri
-        key = self.keys[src] = self.keys.get(src) or self.key_of(page, inputs)
+        key = self.keys[src] = self.key_of(page, inputs)
         cached = self.pages.get(src)
         if cached is None or cached.key != key:
             return
         self.reused.add(src)
-        page.__class__ = ReusedPage
+        internals.become(page, ReusedPage)
         page.cached = cached  # type: ignore[attr-defined]
         # Search takes back this page's entries from the previous build instead of parsing it again.
-        page.search_entries = self._search_entries.get(src) if search_index is not None else None  # type: ignore[attr-defined]
+        kept = self._search_entries.get(src) if search_index is not None else None
+        page.search_entries = kept  # type: ignore[attr-defined]
 
-    def plan_dirty(self, files: Files, inputs_of: Callable[[str], str | None]) -> list[Page]:
-        """Before a `--dirty` rebuild reads any page: MkDocs will skip a page whose file is older than its
-        output, so make it rebuild a card page whose key changed (a neighbour's title, the nav...) and
-        every page that is not a card's; give each page it will still skip what the previous build made
-        of it. Returns those pages."""
-        skipped: list[Page] = []
-        self._order = []
+    def note_structure(self, files: Files) -> None:
+        """After every page was read (on_env): the site's structure, in every page's output; then which
+        kept outputs still hold, and, with `--dirty`, which pages MkDocs need not write again."""
+        listings = [
+            file.src_uri
+            for file in files.documentation_pages()
+            if file.src_uri in self._listings or (file.src_uri not in self.keys and TAGS_LISTING in _text(file))
+        ]
+        nav = self._nav.items if self._nav is not None else []
+        self._structure_key = _digest((_nav_facts(nav), self._files_key, listings))
         for file in files.documentation_pages():
-            src = file.src_uri
-            self._order.append(src)
-            page, inputs = file.page, inputs_of(src)
-            cached = self.pages.get(src)
-            if page is not None and inputs is not None:
-                self.keys[src] = self.key_of(page, inputs)
-            if page is None or cached is None or cached.key != self.keys.get(src) or src not in self._search_entries:
-                if os.path.exists(file.abs_dest_path):
-                    os.utime(file.abs_dest_path, (0, 0))  # older than any source: MkDocs builds it again
+            src, page = file.src_uri, file.page
+            if self.dirty and src not in self.keys:  # a broken card's page: its output is not the kept one
+                self.pages.pop(src, None)
+            if src not in self.reused or not isinstance(page, ReusedPage):
                 continue
-            if isinstance(file, GeneratedPageFile):
-                file.unchanged = True
-            if file.is_modified():
-                continue  # saved again unchanged: MkDocs reads it, and on_pre_page finds it in the cache
-            self.reused.add(src)
-            page.meta = dict(cached.meta)
-            cached.restore(page)
-            skipped.append(page)
-        return skipped
+            if page.cached.output_key == self._output_key(src):
+                self.outputs_reused.add(src)
+                if self.dirty:
+                    internals.skip_writing(file)
+            else:
+                page.render_again()
+
+    def _output_key(self, src: str) -> str:
+        return _digest((self.keys[src], self._structure_key))
+
+    def plan_dirty(self, files: Files) -> None:
+        """Before a `--dirty` rebuild reads any page (on_nav): MkDocs reads and writes only the pages whose
+        file is newer than their output, so have it read every page (the cache answers for those
+        unchanged); note_structure then tells it which ones need not be written."""
+        for file in files.documentation_pages():
+            internals.build_again(file)
 
     def finish_dirty(self, files: Files, search_index: Any | None) -> None:
-        """After a `--dirty` rebuild: the search index of every page (Material's own merge keeps the entries
-        of one changed page only), and no output left of a page that is gone."""
+        """After a `--dirty` rebuild: the search index of every page (MkDocs skipped the pages it did not
+        write, and Material's own merge keeps the entries of one changed page only), and no output left
+        of a page that is gone."""
         if search_index is not None:
-            search_index.entries = [
-                entry
-                for src in self._order
-                for entry in self._fresh.get(src, self._search_entries.get(src, []) if src in self.reused else [])
-            ]
+            internals.set_search_entries(
+                search_index,
+                [
+                    entry
+                    for src in self._order
+                    for entry in self._fresh.get(src, self._search_entries.get(src, []) if src in self.reused else [])
+                ],
+            )
         dests = {file.src_uri: file.abs_dest_path for file in files.documentation_pages()}
+        written = set(dests.values())
         for src, dest in self._dests.items():
-            if src not in dests and os.path.isfile(dest):
+            if src not in dests and dest not in written and os.path.isfile(dest):
                 os.remove(dest)
         self._dests = dests
 
     def after_indexing(self, page: Page, search_index: Any) -> None:
         """Right after the search plugin indexed `page`: keep its entries, or put back the kept ones."""
         src = page.file.src_uri
-        entries = getattr(page, "search_entries", None) if src in self.reused else None
-        if entries is not None:
-            search_index.entries.extend(dict(entry) for entry in entries)
+        entries = internals.search_entries(search_index)
+        kept = getattr(page, "search_entries", None) if src in self.reused else None
+        if kept is not None:
+            entries.extend(dict(entry) for entry in kept)
         elif src in self.keys:
-            self._search_entries[src] = [dict(entry) for entry in search_index.entries[self._entries_seen :]]
-        self._fresh[src] = search_index.entries[self._entries_seen :]
-        self._entries_seen = len(search_index.entries)
+            self._search_entries[src] = [dict(entry) for entry in entries[self._entries_seen :]]
+        self._fresh[src] = entries[self._entries_seen :]
+        self._entries_seen = len(entries)
 
     def output(self, page: Page, output: str) -> str:
-        """The page's output: kept, for a reused page; else `output`, which is kept for the next build."""
+        """The page's output: kept, when it still holds; else `output`, which is kept for the next build."""
         src = page.file.src_uri
-        if src in self.reused:
+        if src in self.outputs_reused:
             return self.pages[src].output
         if src in self.keys:
+            reused = self.pages[src] if src in self.reused else None
             self.pages[src] = CachedPage(
                 key=self.keys[src],
+                output_key=self._output_key(src),
                 output=output,
-                meta=dict(page.meta),
-                content=page.content or "",
+                meta=reused.meta if reused is not None else dict(page.meta),
+                content=reused.content if reused is not None else page.content or "",
                 toc=page.toc,
-                title=page.title,
+                title=page.title if reused is None else reused.title,
                 anchors=frozenset(page.present_anchor_ids or ()),
             )
         return output
 
 
-def search_index(config: MkDocsConfig) -> Any | None:
-    """Material's search index, when its entries can be kept between serve builds (a plain list)."""
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    index = getattr(plugin, "search_index", None)
-    return index if isinstance(getattr(index, "entries", None), list) else None
+def _nav_facts(items: list[Any]) -> list[tuple[Any, ...]]:
+    """What Material prints of the nav: each item's kind, title and URL, the metadata it shows of a page,
+    and the nesting."""
+    facts: list[tuple[Any, ...]] = []
+    for item in items:
+        if isinstance(item, Section):
+            facts.append(("section", item.title, _nav_facts(item.children)))
+        elif isinstance(item, Page):
+            meta = item.meta or {}
+            facts.append(("page", item.title, item.url, item.is_index, [meta.get(key) for key in NAV_META]))
+        else:
+            facts.append(("link", item.title, getattr(item, "url", None)))
+    return facts
+
+
+def _text(file: File) -> str:
+    try:
+        return file.content_string
+    except (OSError, UnicodeDecodeError, AssertionError):
+        return ""
+
+
+__all__ = ["CACHED_TEMPLATE", "GeneratedPageFile", "ReusedPage", "ServeCache", "search_index"]

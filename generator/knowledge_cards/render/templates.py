@@ -38,6 +38,7 @@ def make_environment(override_dirs: list[Path] = []) -> jinja2.Environment:  # n
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # one environment per build: no stat() of the template per page part
     )
+    env.globals["cards_folder"] = "cards/"  # where instructors add cards, as they see it: the adapter sets it
     env.filters["md"] = md_text
     # Code in <pre><code>: only <, > and & escaped, as Markdown writes code blocks.
     env.filters["code"] = lambda text: markupsafe.Markup(html_escape(str(text), quote=False))
