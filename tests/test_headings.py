@@ -129,7 +129,7 @@ def test_the_table_of_contents_nests_generated_headings_at_their_level_on_the_pa
     """`baselevel: 2` writes the title as <h2>: its table-of-contents entry says level 2, like Markdown's own."""
     from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-    from knowledge_cards.engine.plugin import _page_toc
+    from knowledge_cards.engine.navigation import page_toc as _page_toc
     from knowledge_cards.render.headings import Heading
     from knowledge_cards.render.pages import PageHeadings
 

@@ -1,0 +1,82 @@
+"""The site's navigation and a card page's table of contents, as the engine takes them.
+
+Without a hand-written `nav:`, cards sit under their parents after the generated pages; with a
+`cards_dir`, the site's own pages come first, as MkDocs would list them, then the cards' section.
+Titles are escaped: Material prints nav and toc titles as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from mkdocs.structure.files import Files
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import nest_paths
+
+from ..core.graph import KnowledgeGraph
+from ..render.headings import Heading
+from ..render.pages import PageHeadings
+from .config import CardsConfig
+
+PROGRESS_PAGE = "progress.md"
+TO_WRITE_PAGE = "to-write.md"
+TAGS_PAGE = "tags.md"
+MAP_PAGE = "map.md"
+SITE_PAGES = {
+    "index.md": "home page",
+    PROGRESS_PAGE: "My progress",
+    TO_WRITE_PAGE: "Cards to write",
+    TAGS_PAGE: "Tags",
+    MAP_PAGE: "Knowledge map",
+}
+"""The generated one-of-a-kind pages, by path inside the cards folder, and what they are called."""
+
+
+def site_nav(
+    graph: KnowledgeGraph, options: CardsConfig, prefix: str, title: str, files: Files, tags_page: bool
+) -> list[Any]:
+    """The whole nav: the generated pages and the cards under their parents (after the site's own pages
+    and under `title`, with a cards_dir `prefix`)."""
+
+    def entry(slug: str) -> dict[str, Any]:
+        name = html.escape(graph.node(slug).title)
+        children = [c for c in graph.children_of(slug) if c in graph.cards]
+        if not children:
+            return {name: prefix + graph.cards[slug].path}
+        return {name: [{name: prefix + graph.cards[slug].path}, *(entry(c) for c in children)]}
+
+    cards: list[Any] = [{"Overview" if prefix else "Home": prefix + "index.md"}] if options.home else []
+    if options.progress_page:
+        cards.append({"My progress": prefix + PROGRESS_PAGE})
+    if options.map_page:
+        cards.append({"Knowledge map": prefix + MAP_PAGE})
+    if tags_page:
+        cards.append({"Tags": prefix + TAGS_PAGE})
+    if options.to_write_page:
+        cards.append({"Cards to write": prefix + TO_WRITE_PAGE})
+    cards += [entry(slug) for slug in graph.roots()]
+    if not prefix:
+        return cards
+    own = [f.src_uri for f in files.documentation_pages() if not f.src_uri.startswith(prefix)]
+    return [*nest_paths(own), {title: cards}]
+
+
+def page_toc(body: TableOfContents, headings: PageHeadings, base_level: int = 0) -> TableOfContents:
+    """The page's title over its body's headings and the generated ones, as Markdown's toc would nest them
+    (levels as written on the page: shifted by the toc's `baselevel`)."""
+
+    def link(heading: Heading) -> AnchorLink:
+        return AnchorLink(html.escape(heading.title, quote=False), heading.id, min(heading.level + base_level, 6))
+
+    title = link(headings.title)
+    title.children = list(body)
+    section: AnchorLink | None = None
+    for heading in headings.all[1:]:
+        entry = link(heading)
+        if heading.level > 2 and section is not None:
+            section.children.append(entry)
+        else:
+            title.children.append(entry)
+            section = entry
+    return TableOfContents([title])
