@@ -46,8 +46,9 @@ check: site
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test: site chromium $(AXE_JS)
-	$(BIN)/pytest -q
+# The whole suite, MaterialX's build included (its own virtual environment, below).
+test: site chromium $(AXE_JS) $(MATERIALX_VENV)/bin/mkdocs
+	KCARDS_MATERIALX_PYTHON=$(CURDIR)/$(MATERIALX_VENV)/bin/python $(BIN)/pytest -q
 
 # MaterialX (a fork of Material) installs the same `material` package, so it gets a virtual environment of
 # its own, with this project installed editable and without its dependencies (Material among them).
