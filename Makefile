@@ -13,6 +13,7 @@ MERMAID_JS    := $(VENDOR_DIR)/mermaid.min.js
 CYTOSCAPE_JS  := $(VENDOR_DIR)/cytoscape.min.js
 AXE_JS        := tests/.vendor/axe.min.js
 HOST          ?= 127.0.0.1:8000
+MATERIALX_VENV := $(VENV)/materialx
 
 .PHONY: site serve build test test-materialx check lint clean chromium
 
@@ -52,7 +53,6 @@ test: site chromium $(AXE_JS) $(MATERIALX_VENV)/bin/mkdocs
 
 # MaterialX (a fork of Material) installs the same `material` package, so it gets a virtual environment of
 # its own, with this project installed editable and without its dependencies (Material among them).
-MATERIALX_VENV := $(VENV)/materialx
 
 $(MATERIALX_VENV)/bin/mkdocs: pyproject.toml
 	$(PYTHON) -m venv $(MATERIALX_VENV)
