@@ -113,3 +113,15 @@ def test_init_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_version() -> None:
     result = kcards("--version", cwd=Path.cwd())
     assert (result.returncode, result.stdout.strip()) == (0, f"kcards {__version__}")
+
+
+def test_the_site_names_the_cards_folder_as_the_team_sees_it(tmp_path: Path) -> None:
+    """However the engine is pointed at the config (`-f`, relative or absolute), pages name the cards folder
+    relative to the project, never the build machine's absolute path."""
+    assert kcards("init", "kb", cwd=tmp_path).returncode == 0
+    for config in ("mkdocs.yml", str(tmp_path / "kb" / "mkdocs.yml")):
+        build = run_mkdocs_build(tmp_path / "kb", "--strict", "-f", config)
+        assert build.returncode == 0, build.output
+        page = build.page("knowledge-graph")
+        assert "in any folder under <code>docs/</code>" in page and str(tmp_path) not in page
+        assert "<code>docs/&lt;folder&gt;/&lt;slug&gt;.md</code>" in build.page("to-write")

@@ -75,7 +75,7 @@ class SiteFiles:
 
     def collect(self, files: Files, config: MkDocsConfig, options: CardsConfig, assets: list[Asset]) -> SiteBuild:
         """Load the cards and add every file the site needs to `files`."""
-        root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         prefix = cards_prefix(options)
         with collector_paused():
             kb = load_knowledge_base(
