@@ -61,7 +61,8 @@ def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list
                 display,
                 1,
                 Code.NO_FRONT_MATTER,
-                "a card must start with front matter: a line '---', 'title: ...', then '---'",
+                "a card must start with front matter: a line '---', 'title: ...', then '---' (every Markdown page "
+                "in the cards folder is a card; the plugin's cards_dir keeps ordinary pages outside it)",
             )
         ]
     try:
