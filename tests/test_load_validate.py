@@ -200,7 +200,9 @@ def test_full_card_loads(tmp_path: Path) -> None:
         ({"a.md": "---\ntitle: A\nsummary: S\n---\n[readme](https://example.org/README.md)\n"}, []),
         (
             {"a.md": "Just text\n"},
-            ["cards/a.md:1:1: error: a card must start with front matter: a line '---', 'title: ...', then '---' (every Markdown page in the cards folder is a card; the plugin's cards_dir keeps ordinary pages outside it)"],
+            [
+                "cards/a.md:1:1: error: a card must start with front matter: a line '---', 'title: ...', then '---' (every Markdown page in the cards folder is a card; the plugin's cards_dir keeps ordinary pages outside it)"
+            ],
         ),
         (
             {"a.md": "---\ntitle: A\nsummary: S\nsources:\n  - title: X\n    url: javascript:alert(1)\n---\n"},

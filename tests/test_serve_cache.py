@@ -313,3 +313,52 @@ def test_the_dirty_warning_is_hidden_only_during_a_dirty_session(session: Callab
     assert filtered() == [True, True]  # MkDocs' logger and ProperDocs'
     serve.close()
     assert filtered() == [False, False]
+
+
+DEEP = {
+    "cards/a.md": card("Alpha", "Level one."),
+    "cards/b.md": card("Beta", "Level two.", parent="a"),
+    "cards/c.md": card("Gamma", "Level three.", parent="b"),
+    "cards/d.md": card("Delta", "Level four.", parent="c"),
+    "cards/d2.md": card("Delta Two", "Level four too.", parent="c"),
+    "cards/e.md": card("Epsilon", "Another branch."),
+    "cards/f.md": card("Phi", "Under it.", parent="e"),
+    "cards/g.md": card("Gimel", "Deeper there.", parent="f"),
+    # A path of its own: the derived one (every card) would show Delta's neighbours on many pages.
+    "paths.yml": "paths:\n  - id: start\n    title: Start\n    description: D.\n    cards: [a, e]\n",
+}
+DEEP_PRUNED = PRUNED.replace(
+    "features: [navigation.instant, navigation.prune]",
+    "features: [navigation.instant, navigation.sections, navigation.prune]",
+)
+
+
+@pytest.mark.parametrize("dirty", [False, True], ids=["serve", "serve-dirty"])
+def test_pruned_pages_far_from_a_renamed_card_keep_their_output(
+    tmp_path: Path, fresh_builds: FreshBuilds, dirty: bool
+) -> None:
+    """With navigation.prune (and sections), a page prints the nav's first two levels and its own branch:
+    renaming a card deep in one branch renders again only the pages that show it, and every page is
+    still the one a fresh build makes."""
+    write_tree(tmp_path, {"mkdocs.yml": DEEP_PRUNED, **DEEP})
+    here = Path.cwd()
+    serve = Session(tmp_path, dirty, fresh_builds)
+    try:
+        serve.rebuild()
+        # Delta is at level four: shown in its own branch (c, d, d2) and as c's neighbours' next/previous.
+        (tmp_path / "cards/d.md").write_text(card("Delta Renamed", "Level four.", parent="c"), encoding="utf-8")
+        serve.rebuild()  # compared with a fresh build, file by file
+        assert {"e.md", "f.md", "g.md"} <= serve.outputs_reused  # the other branch is untouched
+        assert not {"c.md", "d.md", "d2.md"} & serve.outputs_reused
+        # Gamma, level three, is the title of a section that Beta's page prints (pruned to a link).
+        (tmp_path / "cards/c.md").write_text(card("Gamma Renamed", "Level three.", parent="b"), encoding="utf-8")
+        serve.rebuild()
+        assert "Gamma Renamed" in serve.page("b")
+        # Beta, level two, is printed on every page (the first level's sections are expanded).
+        (tmp_path / "cards/b.md").write_text(card("Beta Renamed", "Level two.", parent="a"), encoding="utf-8")
+        serve.rebuild()
+        assert not {"e.md", "f.md", "g.md"} & serve.outputs_reused
+        assert "Beta Renamed" in serve.page("g")
+    finally:
+        serve.close()
+        os.chdir(here)

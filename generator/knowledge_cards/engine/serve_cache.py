@@ -7,15 +7,17 @@ one `ServeCache` for the whole session. A card's or placeholder's page is kept a
 - its content (HTML body, table of contents, title, anchors, metadata, search entries), under the
   page's own key: its file, URL and the digest of the cards it shows (and the site's files, when its
   Markdown has links). With the key unchanged, the page is neither read nor converted again;
-- its whole output, under that key and the site's structure: the whole nav (titles, URLs, nesting,
-  the metadata Material shows there), which also gives every page's previous and next page, and the
-  site's files. Material prints all of it into every page (with `navigation.prune`, the top levels
-  and the page's branch; without it, all of it), so a page's output is reused only when none of it
-  changed, else its template is rendered again around its kept content.
+- its whole output, under that key and the site's structure: the nav as Material prints it into the
+  page (titles, URLs, nesting, the metadata it shows there), its previous and next pages, and the
+  site's files. Without `navigation.prune` that is the whole nav, the same for every page; with it,
+  the first two levels (the same for every page) and the page's own branch (every open section's
+  children, deeper sections pruned to a link), a little more than Material prints, never less. A
+  page's output is reused only when none of it changed, else its template is rendered again around
+  its kept content.
 
-The structure is hashed once per build, when every page's final title is known (on_env). A body edit
-changes no title: every other page's output is reused. A title edit changes the nav: every page's
-template is rendered again, and only the pages showing that card are converted again.
+The structure is hashed when every page's final title is known (on_env). A body edit changes no title:
+every other page's output is reused. A title edit renders again the templates of the pages that print
+that title (without prune: every page), and converts again only the pages showing that card.
 
 `mkdocs serve --dirty` runs the same way, except that MkDocs skips writing a page whose output is
 reused: it reads every page (the cache answers at once), and on_env marks the outputs up to date.
@@ -133,6 +135,9 @@ class ServeCache:
         self._structure_key = ""
         self._listings: set[str] = set()
         self._nav: Navigation | None = None
+        self._pruned = False
+        """`navigation.prune`: Material prints only the top levels and the page's own branch of the nav."""
+        self._branch_keys: dict[str, str] = {}
         self.keys: dict[str, str] = {}
         """This build's key of every page that may be kept, by source path."""
         self.reused: set[str] = set()
@@ -161,6 +166,8 @@ class ServeCache:
             self.pages.clear()
             self._search_entries.clear()
         self._site_key = site_key
+        self._pruned = "navigation.prune" in (config.theme.get("features") or [])
+        self._branch_keys = {}
         self._files_key = self._structure_key = ""
         self._listings = set()
         self.keys = {}
@@ -208,9 +215,12 @@ class ServeCache:
             if file.src_uri in self._listings or (file.src_uri not in self.keys and TAGS_LISTING in _text(file))
         ]
         nav = self._nav.items if self._nav is not None else []
-        self._structure_key = _digest((_nav_facts(nav), self._files_key, listings))
+        shown = _top_nav_facts(nav) if self._pruned else _nav_facts(nav)
+        self._structure_key = _digest((shown, self._files_key, listings))
         for file in files.documentation_pages():
             src, page = file.src_uri, file.page
+            if self._pruned and page is not None:
+                self._branch_keys[src] = _digest(_branch_facts(page))
             if self.dirty and src not in self.keys:  # a broken card's page: its output is not the kept one
                 self.pages.pop(src, None)
             if src not in self.reused or not isinstance(page, ReusedPage):
@@ -223,7 +233,7 @@ class ServeCache:
                 page.render_again()
 
     def _output_key(self, src: str) -> str:
-        return _digest((self.keys[src], self._structure_key))
+        return _digest((self.keys[src], self._structure_key, self._branch_keys.get(src, "")))
 
     def plan_dirty(self, files: Files) -> None:
         """Before a `--dirty` rebuild reads any page (on_nav): MkDocs reads and writes only the pages whose
@@ -297,6 +307,40 @@ def _nav_facts(items: list[Any]) -> list[tuple[Any, ...]]:
         else:
             facts.append(("link", item.title, getattr(item, "url", None)))
     return facts
+
+
+def _pruned_facts(item: Any) -> tuple[Any, ...]:
+    """A nav item as Material prints it pruned: a page as itself; a section as its title and a link to
+    its first page (and that page's title and metadata, to be safe)."""
+    if not isinstance(item, Section):
+        return _nav_facts([item])[0]
+    first: Any = item
+    while isinstance(first, Section) and first.children:
+        first = first.children[0]
+    return ("pruned", item.title, _nav_facts([first]) if not isinstance(first, Section) else None)
+
+
+def _top_nav_facts(items: list[Any]) -> list[tuple[Any, ...]]:
+    """With `navigation.prune`, what every page prints of the nav whatever its place: the first level,
+    and the second (sections expanded at the first level with `navigation.sections`, and tabs), deeper
+    sections pruned. More than Material prints is safe (a page is only rendered again more often)."""
+    return [
+        ("section", item.title, [_pruned_facts(child) for child in item.children])
+        if isinstance(item, Section)
+        else _pruned_facts(item)
+        for item in items
+    ]
+
+
+def _branch_facts(page: Page) -> tuple[Any, ...]:
+    """With `navigation.prune`, what a page prints of its own branch: every open section's children
+    (nested sections pruned), and the previous and next pages of the footer."""
+    open_sections = [
+        ("open", section.title, [_pruned_facts(c) for c in getattr(section, "children", None) or ()])
+        for section in page.ancestors
+    ]
+    near = [(p.title, p.url) if p is not None else None for p in (page.previous_page, page.next_page)]
+    return (open_sections, near)
 
 
 def _text(file: File) -> str:
