@@ -181,3 +181,15 @@ def test_a_custom_dir_that_does_not_exist_is_one_line(tmp_path: Path) -> None:
     assert {p.as_posix() for p in tmp_path.rglob("*")} - before == {(tmp_path / name).as_posix() for name in files} | {
         (tmp_path / d).as_posix() for d in ("docs", "docs/guide", "docs/concepts")
     }
+
+
+def test_a_hand_written_nav_names_the_cards_folder_and_gets_the_cards(tmp_path: Path) -> None:
+    nav = "nav:\n  - Start: index.md\n  - Guide: guide/setup.md\n  - Our concepts: concepts/\n"
+    result = build(tmp_path, {**FILES, "mkdocs.yml": SITE_YML + nav})
+    assert result.returncode == 0, result.output
+    assert "not included in the \"nav\"" not in result.output and "not found" not in result.output
+    page = result.page("guide/setup")
+    nav_titles = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*<', page)  # header, then the nav
+    start = nav_titles.index("Start")
+    assert nav_titles[start : start + 4] == ["Start", "Guide", "Our concepts", "Overview"], nav_titles
+    assert "Retail" in nav_titles and "Value Chain" in nav_titles and "Cards to write" in nav_titles

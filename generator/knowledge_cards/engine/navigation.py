@@ -38,6 +38,36 @@ def site_nav(
 ) -> list[Any]:
     """The whole nav: the generated pages and the cards under their parents (after the site's own pages
     and under `title`, with a cards_dir `prefix`)."""
+    cards = cards_nav(graph, options, prefix, tags_page)
+    if not prefix:
+        return cards
+    own = [f.src_uri for f in files.documentation_pages() if not f.src_uri.startswith(prefix)]
+    return [*nest_paths(own), {title: cards}]
+
+
+def with_cards(nav: list[Any], prefix: str, cards: list[Any]) -> tuple[list[Any], bool]:
+    """A hand-written nav with its entry naming the cards folder (`- Concepts: concepts/`) replaced by
+    the cards' section; and whether it had one."""
+    folder = prefix.rstrip("/")
+    found = False
+
+    def expand(item: Any) -> Any:
+        nonlocal found
+        if isinstance(item, str) and folder and item.strip("/") == folder:
+            found = True
+            return cards
+        if isinstance(item, dict):
+            return {key: expand(value) for key, value in item.items()}
+        if isinstance(item, list):
+            return [expand(value) for value in item]
+        return item
+
+    expanded = expand(nav)
+    return expanded, found
+
+
+def cards_nav(graph: KnowledgeGraph, options: CardsConfig, prefix: str, tags_page: bool) -> list[Any]:
+    """The generated pages, then the cards under their parents."""
 
     def entry(slug: str) -> dict[str, Any]:
         name = html.escape(graph.node(slug).title)
@@ -56,10 +86,7 @@ def site_nav(
     if options.to_write_page:
         cards.append({"Cards to write": prefix + TO_WRITE_PAGE})
     cards += [entry(slug) for slug in graph.roots()]
-    if not prefix:
-        return cards
-    own = [f.src_uri for f in files.documentation_pages() if not f.src_uri.startswith(prefix)]
-    return [*nest_paths(own), {title: cards}]
+    return cards
 
 
 def page_toc(body: TableOfContents, headings: PageHeadings, base_level: int = 0) -> TableOfContents:

@@ -25,7 +25,7 @@ from . import internals
 from .assets import Asset
 from .background import BackgroundSections, can_fork
 from .config import CardsConfig
-from .navigation import site_nav
+from .navigation import cards_nav, site_nav, with_cards
 from .page_events import CardPageEvents, PlaceholderPage
 from .serve_cache import ServeCache, search_index
 from .site_config import cards_title, configure
@@ -85,6 +85,9 @@ class CardsPlugin(BasePlugin[CardsConfig]):
             config.nav = site_nav(
                 build.kb.graph, self.config, build.prefix, cards_title(self.config), files, build.tags_page
             )
+        elif build.prefix:  # a hand-written nav: its entry naming the cards folder becomes the cards' section
+            cards = cards_nav(build.kb.graph, self.config, build.prefix, build.tags_page)
+            config.nav, _ = with_cards(config.nav, build.prefix, cards)
         return files
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment | None:
