@@ -187,7 +187,7 @@ def test_a_hand_written_nav_names_the_cards_folder_and_gets_the_cards(tmp_path: 
     nav = "nav:\n  - Start: index.md\n  - Guide: guide/setup.md\n  - Our concepts: concepts/\n"
     result = build(tmp_path, {**FILES, "mkdocs.yml": SITE_YML + nav})
     assert result.returncode == 0, result.output
-    assert "not included in the \"nav\"" not in result.output and "not found" not in result.output
+    assert 'not included in the "nav"' not in result.output and "not found" not in result.output
     page = result.page("guide/setup")
     nav_titles = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*<', page)  # header, then the nav
     start = nav_titles.index("Start")

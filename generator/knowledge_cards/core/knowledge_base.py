@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .graph import KnowledgeGraph
 from .learning_paths import LearningPath, derived_path, load_paths
-from .load import card_files, parse_card, read_text
+from .load import parse_card, read_text, scan_cards
 from .model import Card, is_slug
 from .problems import Code, Problem, Severity, error, sort_key
 from .quiz import Quiz, load_quiz, quiz_files
@@ -192,8 +192,9 @@ def load_knowledge_base(
     cards: list[Card] = []
     first_seen: dict[str, str] = {}
     display_paths: dict[str, str] = {}
-    files = card_files(cards_dir) if cards_dir.is_dir() else []
     shown_dir = display_path(cards_dir, relative_to)  # once: pathlib per file was 10 % of `kcards check`
+    files, unsafe = scan_cards(cards_dir, shown_dir) if cards_dir.is_dir() else ([], [])
+    problems += unsafe
     root = cards_dir.as_posix().rstrip("/") + "/"
     card_paths = [file.as_posix().removeprefix(root) for file in files]  # card_files are all under cards_dir
     jobs = [(file, path, posixpath.join(shown_dir, path)) for file, path in zip(files, card_paths, strict=True)]

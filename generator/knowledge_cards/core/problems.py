@@ -52,6 +52,9 @@ class Code(enum.Enum):
     """GIFT that cannot be imported as written: a syntax error or an unsupported feature."""
     SELF_LINK = "self-link"
     """A card names itself as parent or prerequisite."""
+    UNSAFE_FILE = "unsafe-file"
+    """A file that is not published: a symbolic link out of the folder, a dangling link, or a special
+    file (a FIFO would hang the build)."""
 
 
 @dataclass(frozen=True)

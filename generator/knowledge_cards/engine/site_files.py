@@ -77,6 +77,7 @@ class SiteFiles:
         """Load the cards and add every file the site needs to `files`."""
         root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         prefix = cards_prefix(options)
+        _drop_unsafe_files(files, config, prefix)
         with collector_paused():
             kb = load_knowledge_base(
                 Path(config.docs_dir) / prefix,
@@ -208,6 +209,50 @@ def _errors_by_page(
         elif full.is_relative_to(docs):
             failed.setdefault(full.relative_to(docs).as_posix(), []).append(problem.format())
     return failed, quizzes
+
+
+def _drop_unsafe_files(files: Files, config: MkDocsConfig, prefix: str) -> None:
+    """MkDocs publishes whatever its walk of docs_dir finds, following symbolic links: a link to
+    `/etc/shadow` would be copied into the site, a FIFO would hang the copy. Such files are taken out,
+    each with one error line; the cards' own (Markdown under the cards folder) are reported by the loader."""
+    docs_dir = os.path.realpath(config.docs_dir)
+    shown_docs = display_path(Path(docs_dir), Path.cwd())
+    linked_folders: dict[str, str | None] = {}
+    reported: set[str] = set()
+
+    def linked_folder(src_uri: str) -> str | None:
+        """The first folder of `src_uri` that is a symbolic link, if any (folders are not followed)."""
+        parent = posixpath.dirname(src_uri)
+        if parent not in linked_folders:
+            above = linked_folder(parent) if parent else None
+            linked_folders[parent] = above or (
+                parent if parent and os.path.islink(os.path.join(config.docs_dir, parent)) else None
+            )
+        return linked_folders[parent]
+
+    docs_as_given = os.path.abspath(config.docs_dir)
+    for file in list(files):
+        if file.generated_by or not file.abs_src_path or os.path.abspath(file.src_dir or "") != docs_as_given:
+            continue  # generated, or the theme's own files
+        target = os.path.realpath(file.abs_src_path)
+        folder = linked_folder(file.src_uri)
+        if folder is not None:
+            files.remove(file)
+            if folder not in reported:
+                reported.add(folder)
+                log.error(f"{shown_docs}/{folder}:1:1: error: a symbolic link to a folder; its files are not published")
+            continue
+        if not os.path.exists(target):
+            why = "a symbolic link to nothing (dangling, or a loop)"
+        elif os.path.commonpath([docs_dir, target]) != docs_dir:
+            why = f"a symbolic link out of docs_dir, to {target}"
+        elif not os.path.isfile(target):
+            why = "a special file (a FIFO, socket or device), not a regular file"
+        else:
+            continue
+        files.remove(file)
+        if not (file.src_uri.startswith(prefix) and file.src_uri.endswith(".md")):
+            log.error(f"{shown_docs}/{file.src_uri}:1:1: error: {why}; it is not published")
 
 
 def _add_assets(files: Files, config: MkDocsConfig, assets: list[Asset]) -> None:
