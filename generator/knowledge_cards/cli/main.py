@@ -88,7 +88,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     title = args.title or (graph.node(slug).title if slug in graph.nodes else placeholder_title(slug))
     import jinja2  # here, not at the top: `kcards check` starts faster without it
 
-    from ..render.templates import template_dirs
+    from ..render.templates import md_text, template_dirs
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(
@@ -97,7 +97,15 @@ def cmd_new(args: argparse.Namespace) -> int:
         keep_trailing_newline=True,
         trim_blocks=True,
     )
-    context = {"slug": slug, "title": title, "title_yaml": json.dumps(title, ensure_ascii=False), "parent": args.parent}
+    # In the body and the summary the title is Markdown-inert text on one line (never HTML, never a `---`
+    # that would end the front matter); in YAML it is a quoted string.
+    context = {
+        "slug": slug,
+        "title": md_text(title),
+        "title_line": " ".join(title.split()),
+        "title_yaml": json.dumps(title, ensure_ascii=False),
+        "parent": args.parent,
+    }
     try:
         card_text = env.get_template("new_card.md.j2").render(context)
         quiz_text = env.get_template("new_quiz.yml.j2").render(context) if args.quiz else ""

@@ -20,6 +20,7 @@ from .keys import duplicate_key_warnings as duplicate_key_warnings
 from .links import find_links
 from .load import RawCard
 from .model import BodyLink, Card, LinkEntry, Loop, LoopFeedback, LoopStage, Source, Status, is_slug
+from .page_keys import engine_meta
 from .problems import Code, Problem, error, warning
 
 WRITTEN_STATUSES = ("complete", "draft", "stub")
@@ -234,6 +235,7 @@ def validate_card(
         else:
             body_links.append(BodyLink(link.target, line, link.column, link.start, link.end, link.text, link.anchor))
 
+    page_meta = engine_meta(meta, ENGINE_KEYS, lambda message, *path: check.warn(Code.BAD_VALUE, message, *path))
     if any(problem.severity.value == "error" for problem in check.problems) or not title:
         return None, check.problems
     return (
@@ -253,7 +255,7 @@ def validate_card(
             body=raw.body,
             body_line=raw.body_line,
             body_links=tuple(body_links),
-            meta=meta,
+            meta=page_meta,
         ),
         check.problems,
     )

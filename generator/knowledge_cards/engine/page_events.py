@@ -81,6 +81,8 @@ class CardPageEvents:
         description = page.meta.get("description") or card.summary  # Material's own key wins over the summary
         if description:
             page.meta["description"] = html.escape(str(description))  # Material prints it unescaped
+        if "subtitle" in page.meta:
+            page.meta["subtitle"] = html.escape(str(page.meta["subtitle"]))  # Material prints it in the nav
         written = self.background.markdown(card.slug) if self.background is not None else None
         text = written if written is not None else build.renderer.card_markdown(card)
         if card.slug in build.quiz_errors:
