@@ -113,18 +113,31 @@ def load_yaml(text: str, first_line: int = 1) -> LocatedYaml:
         raise YamlError(line, problem) from None
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         raise YamlError(first_line, str(exc).splitlines()[0]) from None
+    except RecursionError:
+        raise YamlError(first_line, f"nested more than {MAX_DEPTH} levels deep") from None
     lines: dict[KeyPath, int] = {}
     duplicates: list[tuple[KeyPath, int]] = []
     if node is None:
         return LocatedYaml(None, lines)
     loader = _Loader("")
     try:
-        data = _convert(node, (), lines, loader, first_line, duplicates)
+        data = _convert(node, (), lines, loader, first_line, duplicates, [MAX_VALUES])
     except yaml.YAMLError as exc:
         raise YamlError(first_line, str(exc).splitlines()[0]) from None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4,300 digits
+        raise YamlError(first_line, f"a value that cannot be read: {str(exc).splitlines()[0]}") from None
     finally:
         loader.dispose()
     return LocatedYaml(data, lines, tuple(duplicates))
+
+
+MAX_DEPTH = 64
+"""Mappings and lists nested deeper than this are an error: no card, quiz or path needs them."""
+MAX_DIGITS = 4_000
+"""Longer numbers are an error (Python itself refuses to read integers of more than 4,300 digits)."""
+MAX_VALUES = 100_000
+"""At most this many values in one YAML document, aliases expanded: a few nested aliases of a 430-byte
+card otherwise expand to billions (95 s and 2.8 GB of `kcards check`)."""
 
 
 def _convert(
@@ -134,8 +147,14 @@ def _convert(
     loader: _Loader,
     first: int,
     duplicates: list[tuple[KeyPath, int]],
+    budget: list[int],
 ) -> Any:
-    """Node tree to plain data, recording the line of every path."""
+    """Node tree to plain data, recording the line of every path; bounded in depth and in values."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise YamlError(first + node.start_mark.line, f"more than {MAX_VALUES:,} values (aliases expanded)")
+    if len(path) > MAX_DEPTH:
+        raise YamlError(first + node.start_mark.line, f"nested more than {MAX_DEPTH} levels deep")
     lines.setdefault(path, first + node.start_mark.line)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
@@ -147,16 +166,27 @@ def _convert(
             if key in result:
                 duplicates.append((path + (key,), first + key_node.start_mark.line))
             lines[path + (key,)] = first + key_node.start_mark.line
-            result[key] = _convert(value_node, path + (key,), lines, loader, first, duplicates)
+            result[key] = _convert(value_node, path + (key,), lines, loader, first, duplicates, budget)
             lines[path + (key,)] = first + key_node.start_mark.line
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), lines, loader, first, duplicates) for i, item in enumerate(node.value)]
+        return [
+            _convert(item, path + (i,), lines, loader, first, duplicates, budget) for i, item in enumerate(node.value)
+        ]
     if node.tag == _STR:
         return node.value  # most values: text, as written (a third of `kcards check` went to constructing them)
-    if node.tag == _INT:
-        return int(node.value)  # only plain decimal integers resolve to int here
-    return loader.construct_object(node, deep=True)
+    line = first + node.start_mark.line
+    if node.tag == _INT and isinstance(node.value, str):
+        if len(node.value) > MAX_DIGITS:
+            raise YamlError(line, f"a number of more than {MAX_DIGITS:,} digits")
+        if node.value.lstrip("+-").isdigit():
+            return int(node.value)  # plain decimal integers resolve to int here; `!!int 0x10` is PyYAML's
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError, TypeError, AttributeError) as exc:  # PyYAML constructors on odd text
+        raise YamlError(
+            line, f"cannot read this {node.tag.rsplit(':', 1)[-1]} value: {str(exc).splitlines()[0]}"
+        ) from None
 
 
 _STR = "tag:yaml.org,2002:str"

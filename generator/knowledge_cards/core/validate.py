@@ -28,10 +28,13 @@ SLUG_HINT = "lower-case letters and digits joined by single hyphens, e.g. 'unit-
 
 
 def _text(value: Any) -> str | None:
-    """A scalar as text (YAML reads `2025` as a number); None for lists and mappings."""
-    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-        return None
-    return str(value).strip()
+    """A scalar as text (YAML reads `2025` as a number); None for anything else (lists, mappings, and
+    what an explicit tag makes: `!!binary` bytes, `!!timestamp` dates)."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 class _Checker:
@@ -341,7 +344,7 @@ def _loop(check: _Checker, value: Any) -> Loop | None:
             feedback.append(LoopFeedback(ends[0], ends[1], _text(item.get("label")) or ""))
     highlight: list[str] = []
     raw_highlight = value.get("highlight") or []
-    for index, name in enumerate([raw_highlight] if isinstance(raw_highlight, str) else raw_highlight):
+    for index, name in enumerate(raw_highlight if isinstance(raw_highlight, list) else [raw_highlight]):
         text = _text(name)
         if text not in labels:
             check.error(

@@ -1,0 +1,75 @@
+"""YAML that would take unbounded work or crash the reader: one clear error line instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import write_tree
+from knowledge_cards.core.frontmatter import MAX_DEPTH, YamlError, load_yaml
+from knowledge_cards.core.knowledge_base import load_knowledge_base
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, name in zip("abcdefg", "bcdefgh", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (BOMB, 1, "more than 100,000 values (aliases expanded)"),
+        ("loop: " + "[" * 500 + "]" * 500 + "\n", 1, f"nested more than {MAX_DEPTH} levels deep"),
+        ("year: " + "9" * 5000 + "\n", 1, "a number of more than 4,000 digits"),
+        ("when: !!timestamp not-a-date\n", 1, "cannot read this timestamp value"),
+    ],
+    ids=["alias-bomb", "nested-999", "huge-integer", "bad-timestamp"],
+)
+def test_unbounded_yaml_is_one_error(text: str, line: int, message: str) -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text, first_line=1)
+    assert caught.value.line >= line and caught.value.message.startswith(message), caught.value.message
+
+
+def test_tagged_values_read_as_yaml_says_or_are_refused() -> None:
+    assert load_yaml("year: !!int 0x10\n").data == {"year": 16}
+    assert load_yaml("year: 2025\ntitle: 3.10\n").data == {"year": 2025, "title": "3.10"}
+
+
+def test_each_bad_card_is_its_own_error_and_the_rest_build(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "cards/bomb.md": f"---\ntitle: Bomb\nsummary: x\n{BOMB}---\nx\n",
+            "cards/hl.md": "---\ntitle: H\nsummary: x\nloop:\n  stages: [A, B]\n  highlight: 5\n---\nx\n",
+            "cards/bin.md": "---\ntitle: Bin\nsummary: !!binary aGVsbG8=\n---\nx\n",
+            "cards/fine.md": "---\ntitle: Fine\nsummary: Fine.\n---\nx\n",
+        },
+    )
+    kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
+    assert [card.slug for card in kb.cards] == ["fine"]
+    assert [p.format() for p in kb.problems] == [
+        "cards/bin.md:3:1: error: summary must be plain text (1-2 sentences)",
+        "cards/bomb.md:4:1: error: invalid YAML in front matter: more than 100,000 values (aliases expanded)",
+        "cards/hl.md:6:1: error: loop.highlight: '5' is not a stage of this loop",
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(depth=st.integers(min_value=0, max_value=400), width=st.integers(min_value=1, max_value=12))
+def test_any_nesting_and_aliasing_ends_in_data_or_one_error(depth: int, width: int) -> None:
+    """Property: lists nested `depth` deep, and aliases repeated `width` times per level, are either read
+    (within the bounds) or refused with a YamlError; nothing else happens."""
+    nested = "v: " + "[" * depth + "]" * depth + "\n"
+    levels = ["a: &a [x]\n"]
+    for i in range(1, min(depth, 8) + 1):
+        previous = "a" if i == 1 else f"l{i - 1}"
+        levels.append(f"l{i}: &l{i} [{', '.join([f'*{previous}'] * width)}]\n")
+    aliases = "".join(levels)
+    for text in (nested, aliases):
+        try:
+            load_yaml(text)
+        except YamlError as exc:
+            assert exc.message.startswith(("nested more than", "more than 100,000 values")), exc.message
