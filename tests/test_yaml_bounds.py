@@ -73,3 +73,23 @@ def test_any_nesting_and_aliasing_ends_in_data_or_one_error(depth: int, width: i
             load_yaml(text)
         except YamlError as exc:
             assert exc.message.startswith(("nested more than", "more than 100,000 values")), exc.message
+
+
+def test_a_parent_chain_of_300_and_600_nested_lists_build_without_a_traceback(tmp_path: Path) -> None:
+    from conftest import ROOT, TINY_MKDOCS_YML, run_mkdocs_build
+
+    files: dict[str, str | bytes] = {"mkdocs.yml": TINY_MKDOCS_YML.format(overrides=ROOT / "site_overrides")}
+    for i in range(300):
+        parent = f"parent: c{i - 1}\n" if i else ""
+        files[f"cards/c{i}.md"] = f"---\ntitle: C{i}\nsummary: S\n{parent}---\nx\n"
+    files["cards/lists.md"] = "---\ntitle: Lists\nsummary: S\n---\n" + "".join("  " * i + "- x\n" for i in range(600))
+    write_tree(tmp_path, files)
+    result = run_mkdocs_build(tmp_path)
+    assert "Traceback" not in result.output, result.output[-3000:]
+    assert result.lines("error:") == [
+        "cards/lists.md:86:1: error: a line indented 162 columns (41 levels); Markdown's reader nests by recursion "
+        "and cannot read this (at most 40 levels)"
+    ]
+    deepest = result.page("c299")
+    assert "C299" in deepest and 'data-md-level="16"' in deepest  # the nav nests 16 deep, then lists flat
+    assert 'data-md-level="17"' not in deepest

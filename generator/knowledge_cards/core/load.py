@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -80,7 +81,45 @@ def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list
                 f"front matter must be a mapping of keys to values, not {kind}",
             )
         ]
+    deep = _too_deep(split.body)
+    if deep is not None:
+        line, what = deep
+        return None, [
+            error(
+                display,
+                split.body_line + line,
+                Code.BAD_VALUE,
+                f"{what}; Markdown's reader nests by recursion and cannot read this (at most {MAX_NESTING} levels)",
+            )
+        ]
     return RawCard(path, display, meta, split.body, split.body_line), []
+
+
+MAX_NESTING = 40
+"""Lists, quotes and indented blocks nested deeper than this cannot be converted (python-markdown
+recursed out of its stack on 600 nested list markers): one error, instead of a traceback."""
+# A line's nesting: its leading blanks (4 columns a level, tabs as 4) and its quote markers.
+_INDENT = re.compile(r"^[ \t>]*")
+
+
+def _too_deep(body: str) -> tuple[int, str] | None:
+    """The first line of `body` nested deeper than MAX_NESTING (0-based), and how, or None."""
+    if (
+        "\n" + " " * (4 * MAX_NESTING) not in body
+        and "\t" not in body
+        and ">" * MAX_NESTING not in body.replace(" ", "")
+    ):
+        return None  # the common case, checked without looking at every line
+    for number, text in enumerate(body.split("\n")):
+        lead = _INDENT.match(text)
+        prefix = lead.group(0) if lead else ""
+        quotes = prefix.count(">")
+        columns = len(prefix.replace(">", "").replace("\t", "    "))
+        if quotes > MAX_NESTING:
+            return number, f"quotes nested {quotes} deep"
+        if columns > 4 * MAX_NESTING:
+            return number, f"a line indented {columns} columns ({(columns + 3) // 4} levels)"
+    return None
 
 
 def _yaml_kind(value: Any) -> str:

@@ -32,6 +32,10 @@ SITE_PAGES = {
 }
 """The generated one-of-a-kind pages, by path inside the cards folder, and what they are called."""
 
+MAX_NAV_DEPTH = 16
+"""Sections nest at most this deep in the generated nav; cards deeper under their parents are listed
+flat in the deepest section (MkDocs and Material nest by recursion: 250 levels crashed the build)."""
+
 
 def site_nav(
     graph: KnowledgeGraph, options: CardsConfig, prefix: str, title: str, files: Files, tags_page: bool
@@ -69,12 +73,23 @@ def with_cards(nav: list[Any], prefix: str, cards: list[Any]) -> tuple[list[Any]
 def cards_nav(graph: KnowledgeGraph, options: CardsConfig, prefix: str, tags_page: bool) -> list[Any]:
     """The generated pages, then the cards under their parents."""
 
-    def entry(slug: str) -> dict[str, Any]:
-        name = html.escape(graph.node(slug).title)
-        children = [c for c in graph.children_of(slug) if c in graph.cards]
-        if not children:
-            return {name: prefix + graph.cards[slug].path}
-        return {name: [{name: prefix + graph.cards[slug].path}, *(entry(c) for c in children)]}
+    def children(slug: str) -> list[str]:
+        return [c for c in graph.children_of(slug) if c in graph.cards]
+
+    def link(slug: str) -> dict[str, Any]:
+        return {html.escape(graph.node(slug).title): prefix + graph.cards[slug].path}
+
+    def entry(slug: str, depth: int = 1) -> dict[str, Any]:
+        below = children(slug)
+        if not below:
+            return link(slug)
+        if depth >= MAX_NAV_DEPTH:  # deeper cards are listed flat here: the engine nests by recursion
+            flat, todo = [], list(reversed(below))
+            while todo:
+                flat.append(link(todo[-1]))
+                todo[-1:] = reversed(children(todo[-1]))
+            return {html.escape(graph.node(slug).title): [link(slug), *flat]}
+        return {html.escape(graph.node(slug).title): [link(slug), *(entry(c, depth + 1) for c in below)]}
 
     cards: list[Any] = [{"Overview" if prefix else "Home": prefix + "index.md"}] if options.home else []
     if options.progress_page:
