@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from ..render.templates import PACKAGE_TEMPLATES
+from .new_files import create_all
 
 EXAMPLE_SLUG = "concept-cards"
 
@@ -72,16 +73,9 @@ def write_project(target: Path, files: list[PlannedFile]) -> list[Path]:
             f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
         )
         raise InitError(f"{names} already exist{'s' * (len(clashes) == 1)}; nothing written (init never overwrites)")
-    written: list[Path] = []
+    planned = [(target / file.path, file.text) for file in files]
     try:
-        for file in files:
-            path = target / file.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
-                out.write(file.text)
-            written.append(path)
+        create_all(planned)  # a half-made project would pass for a whole one: all files or none
     except OSError as exc:
-        for path in written:  # a half-made project would pass for a whole one: take back what was written
-            path.unlink(missing_ok=True)
-        raise InitError(f"cannot write {exc.filename or target}: {exc.strerror}; nothing written") from None
-    return written
+        raise InitError(f"cannot write {exc.filename or target}: {exc.strerror or exc}; nothing written") from None
+    return [path for path, _ in planned]

@@ -18,6 +18,7 @@ from ..core.model import is_slug
 from ..core.problems import Severity
 from ..core.validate import SLUG_HINT
 from .export import neighbourhood, to_dot, to_json, to_mermaid
+from .new_files import create_all
 from .project import Project, ProjectError, find_project
 
 
@@ -111,15 +112,16 @@ def cmd_new(args: argparse.Namespace) -> int:
         quiz_text = env.get_template("new_quiz.yml.j2").render(context) if args.quiz else ""
     except jinja2.TemplateNotFound as exc:
         raise UsageError(f"scaffolding template {exc.name} not found in {project.templates_dir}") from None
-    folder.mkdir(parents=True, exist_ok=True)
-    with card_file.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
-        out.write(card_text)
-    print(f"created {_shown(card_file)}")
-    if args.quiz:
-        quiz_file.parent.mkdir(parents=True, exist_ok=True)
-        with quiz_file.open("x", encoding="utf-8") as out:
-            out.write(quiz_text)
-        print(f"created {_shown(quiz_file)}")
+    planned = [(card_file, card_text)] + ([(quiz_file, quiz_text)] if args.quiz else [])
+    try:
+        create_all(planned)  # whole files or none, never over an existing one
+    except FileExistsError as exc:
+        raise UsageError(f"{_shown(Path(exc.filename or card_file))} already exists; nothing written") from None
+    except OSError as exc:
+        where = _shown(Path(exc.filename)) if exc.filename else _shown(card_file)
+        raise UsageError(f"cannot write {where}: {exc.strerror or exc}; nothing written") from None
+    for path, _ in planned:
+        print(f"created {_shown(path)}")
     if linking:
         names = ", ".join(f"{graph.node(s).title} ({kb.display_paths.get(s, s)})" for s in linking)
         print(f"'{slug}' was a placeholder; these cards already link to it: {names}")

@@ -15,6 +15,7 @@ from ...core.model import is_slug
 from ...core.problems import Code, Problem, Severity, error
 from ...core.quiz import load_quiz, quiz_files
 from ...core.validate import SLUG_HINT
+from ..new_files import create
 from .convert import GiftQuestion, read_gift
 from .text import UNPRINTABLE
 
@@ -127,9 +128,7 @@ def import_gift(
         return None, [*problems, error(gift_shown, 1, Code.GIFT, f"no question could be imported from this file{hint}")]
     content = to_quiz_yaml(questions, source=gift_file.name)
     try:
-        quizzes_dir.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
+        create(target, content)  # whole or not at all, never over an existing quiz
     except FileExistsError:
         return None, [error(quiz_shown, 1, Code.GIFT, f"{quiz_shown} already exists; not overwritten")]
     except OSError as exc:
