@@ -100,14 +100,28 @@ class SiteFiles:
         _add_assets(files, config, assets)
         src_path_of = {node.slug: prefix + node.path for node in kb.graph.nodes.values()}
         placeholder_files = []
+        collided: dict[str, File] = {}
+        at_dest = {file.dest_uri: file for file in files.documentation_pages()}
         for node in kb.graph.placeholders:
             if files.get_file_from_path(prefix + node.path) is None:
                 file = GeneratedPageFile.generated(
                     config, prefix + node.path, content="", inclusion=InclusionLevel.NOT_IN_NAV
                 )
+                there = at_dest.get(file.dest_uri)
+                if there is not None:  # two pages at one URL: one would silently replace the other
+                    collided[node.slug] = there
+                    log.error(
+                        f"{display_path(Path(there.abs_src_path or there.src_uri), Path.cwd())}:1:1: error: the "
+                        f"placeholder page of '{node.slug}' would be published at {file.url or '/'}, where this page "
+                        "is; rename this file, or write the card so the links lead to it"
+                    )
+                    continue
                 files.append(file)
                 placeholder_files.append(file)
-        url_of = {slug: files.get_file_from_path(path).url for slug, path in src_path_of.items()}  # type: ignore[union-attr]
+        url_of = {
+            slug: collided[slug].url if slug in collided else files.get_file_from_path(path).url  # type: ignore[union-attr]
+            for slug, path in src_path_of.items()
+        }
         if self.env is None or not self.serving:
             self.env = make_environment(override_dirs(config))
             self.env.globals["cards_folder"] = display_path((Path(config.docs_dir) / prefix).resolve(), root) + "/"
@@ -121,7 +135,7 @@ class SiteFiles:
             renderer,
             prefix,
             {prefix + card.path: card for card in kb.cards},
-            {path: slug for slug, path in src_path_of.items()},
+            {path: slug for slug, path in src_path_of.items() if slug not in collided},
             failed_src,
             quiz_errors,
             placeholder_files,
