@@ -19,7 +19,7 @@ from .graph import KnowledgeGraph
 from .learning_paths import LearningPath, derived_path, load_paths
 from .load import parse_card, read_text, scan_cards
 from .model import Card, is_slug
-from .problems import Code, Problem, Severity, error, sort_key
+from .problems import Code, Problem, Severity, error, sort_key, warning
 from .quiz import Quiz, load_quiz, quiz_files
 from .validate import validate_card
 
@@ -179,6 +179,7 @@ def load_knowledge_base(
     workers: int = 1,
     bodies: bool = True,
     other_files: frozenset[str] = frozenset(),
+    left_out: frozenset[str] = frozenset(),
 ) -> KnowledgeBase:
     """Read every card, quiz and path, validate them and build the graph; never raises on bad input.
 
@@ -186,6 +187,7 @@ def load_knowledge_base(
     with an empty body. With `workers` > 1 and no `cache` (`mkdocs serve` has one), cards and quizzes
     are read in that many processes. `other_files`: the site's files outside the cards folder, as paths
     relative to it (`../guide/setup.md`), so a card's ordinary relative link to one of them is valid.
+    `left_out`: card paths the engine leaves out of the site (its `exclude_docs`): not cards, with a warning.
     """
     cards_dir = cards_dir.resolve()
     problems: list[Problem] = []
@@ -195,6 +197,23 @@ def load_knowledge_base(
     shown_dir = display_path(cards_dir, relative_to)  # once: pathlib per file was 10 % of `kcards check`
     files, unsafe = scan_cards(cards_dir, shown_dir) if cards_dir.is_dir() else ([], [])
     problems += unsafe
+    if left_out:
+        kept = []
+        for file in files:
+            path = file.relative_to(cards_dir).as_posix()
+            if path in left_out:
+                problems.append(
+                    warning(
+                        posixpath.join(shown_dir, path),
+                        1,
+                        Code.UNSAFE_FILE,
+                        "the site leaves this file out (exclude_docs, or MkDocs' default for a top-level templates/ "
+                        "folder), so it is not a card and links to it show a placeholder; move it, or change exclude_docs",
+                    )
+                )
+            else:
+                kept.append(file)
+        files = kept
     root = cards_dir.as_posix().rstrip("/") + "/"
     card_paths = [file.as_posix().removeprefix(root) for file in files]  # card_files are all under cards_dir
     jobs = [(file, path, posixpath.join(shown_dir, path)) for file, path in zip(files, card_paths, strict=True)]

@@ -89,6 +89,11 @@ class SiteFiles:
                 other_files=frozenset(
                     posixpath.relpath(f.src_uri, prefix) for f in files if prefix and not f.src_uri.startswith(prefix)
                 ),
+                left_out=frozenset(
+                    f.src_uri.removeprefix(prefix)
+                    for f in files
+                    if f.src_uri.startswith(prefix) and f.src_uri.endswith(".md") and not f.inclusion.is_included()
+                ),
             )
         for problem in kb.problems:
             (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
