@@ -93,3 +93,39 @@ def test_a_parent_chain_of_300_and_600_nested_lists_build_without_a_traceback(tm
     deepest = result.page("c299")
     assert "C299" in deepest and 'data-md-level="16"' in deepest  # the nav nests 16 deep, then lists flat
     assert 'data-md-level="17"' not in deepest
+
+
+def test_line_endings_and_unreadable_files(tmp_path: Path) -> None:
+    """CR-only and CR LF files give the lines an editor shows; a file that cannot be read is one error."""
+    write_tree(
+        tmp_path,
+        {
+            "cards/mac.md": b"---\rtitle: Mac\rsummary: S\rtagz: [x]\r---\rBody\r",
+            "cards/dos.md": b"---\r\ntitle: Dos\r\nsummary: S\r\ntagz: [x]\r\n---\r\nBody\r\n",
+        },
+    )
+    (tmp_path / "cards" / "gone.md").symlink_to(tmp_path / "cards" / "gone-target.md")
+    kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
+    lines = [p.format() for p in kb.problems]
+    assert (
+        "cards/mac.md:4:1: warning: unknown key 'tagz' in front matter (did you mean 'tags'?); it is ignored" in lines
+    )
+    assert (
+        "cards/dos.md:4:1: warning: unknown key 'tagz' in front matter (did you mean 'tags'?); it is ignored" in lines
+    )
+    assert any(line.startswith("cards/gone.md:1:1: error:") for line in lines)
+
+
+def test_a_card_that_cannot_be_read_is_one_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from knowledge_cards.core import load
+
+    write_tree(tmp_path, {"cards/a.md": "---\ntitle: A\nsummary: S\n---\nx\n"})
+
+    def removed(self: Path) -> bytes:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(load.Path, "read_bytes", removed)  # as if deleted between listing and reading
+    kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
+    assert [p.format() for p in kb.problems] == [
+        "cards/a.md:1:1: error: cannot read this file: No such file or directory"
+    ]

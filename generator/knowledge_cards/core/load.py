@@ -27,8 +27,12 @@ class RawCard:
 
 
 def read_text(file: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """Read UTF-8 text (a BOM is allowed); undecodable bytes are one error with their line."""
-    data = file.read_bytes()
+    """Read UTF-8 text (a BOM is allowed; CR LF and lone CR line endings read as LF, so lines are
+    counted as an editor shows them); undecodable bytes or an unreadable file are one error."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:  # removed while a rebuild runs, a folder named like a card, no permission
+        return None, [error(display, 1, Code.DECODE, f"cannot read this file: {exc.strerror or exc}")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -38,7 +42,7 @@ def read_text(file: Path, display: str) -> tuple[str | None, list[Problem]]:
                 display, line, Code.DECODE, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
             )
         ]
-    return text.replace("\r\n", "\n"), []
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
 def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list[Problem]]:
