@@ -26,13 +26,13 @@ class RawCard:
     body_line: int
 
 
-def read_text(file: Path, display: str) -> tuple[str | None, list[Problem]]:
+def read_text(file: Path, display: str, what: str = "this file") -> tuple[str | None, list[Problem]]:
     """Read UTF-8 text (a BOM is allowed; CR LF and lone CR line endings read as LF, so lines are
     counted as an editor shows them); undecodable bytes or an unreadable file are one error."""
     try:
         data = file.read_bytes()
     except OSError as exc:  # removed while a rebuild runs, a folder named like a card, no permission
-        return None, [error(display, 1, Code.DECODE, f"cannot read this file: {exc.strerror or exc}")]
+        return None, [error(display, 1, Code.DECODE, f"cannot read {what}: {exc.strerror or exc}")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -112,10 +112,7 @@ def import_gift(
         if existing[0] != target:
             shown = f"{quizzes_dir.name}/{existing[0].relative_to(quizzes_dir).as_posix()}"
         return None, [error(shown, 1, Code.GIFT, f"{shown} already exists; not overwritten")]
-    try:
-        text, problems = read_text(gift_file, gift_shown)
-    except OSError as exc:
-        return None, [error(gift_shown, 1, Code.GIFT, f"cannot read the GIFT file: {exc.strerror or exc}")]
+    text, problems = read_text(gift_file, gift_shown, what="the GIFT file")
     if text is None:
         return None, problems
     if not text.strip():
