@@ -221,3 +221,14 @@ def test_plain_text_shortcut_matches_markdown(text: str) -> None:
     finally:
         inline._PLAIN = slow_plain
     assert fast(text) == expected
+
+
+def test_quiz_images_come_only_from_the_site() -> None:
+    """A `data:` or external image in quiz text would be fetched from outside an offline site: its
+    alternative text is shown instead; an image within the site stays."""
+    md = InlineMarkdown()
+    html = md(
+        "![x](data:image/png;base64,AAAA) ![y](https://example.org/y.png) ![z](//example.org/z.png) ![w](img/w.png)"
+    )
+    assert str(html) == 'x y z <img alt="w" src="img/w.png" />'
+    assert "src=" not in str(md('![t](HTTP://EXAMPLE.ORG/t.png "title")', block=True))

@@ -1,7 +1,8 @@
 """Quiz text as inline Markdown that can never carry HTML or script.
 
 Text is HTML-escaped first, so `<script>` shows as text; Markdown then adds
-emphasis, code and links, and links keep only safe schemes.
+emphasis, code, links and images; links keep only safe schemes, and images only sources within the
+site (an offline site asks no one else for anything).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ _SAFE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:]*$)", re.IGNORECASE)
 # Text Markdown would leave as it is: starts with a letter (no list, heading or quote can
 # begin), and holds nothing that marks up (no * _ ` [ ] ! < > & # | ~ \\ or line break).
 _PLAIN = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.;:?'\"()/%$+=-])*")
+# An image Markdown produced: `<img alt="` text `" src="` value `"` optional title ` />`.
+_IMAGE = re.compile(r'<img alt="([^"]*)" src="([^"]*)"[^>]*/>')
+# An image source a quiz may use: a path within the site (no scheme, not `//host`). A `data:` or
+# external image would be fetched or decoded from outside the site, which works offline and asks no one.
+_LOCAL = re.compile(r"^(?![a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 # The paragraph wrapper Markdown puts around one block of text.
 _PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
@@ -43,6 +49,10 @@ class InlineMarkdown:
         # An unsafe link (javascript:, data:, ...) keeps only its text.
         converted = _ANCHOR.sub(
             lambda m: m.group(0) if _SAFE.match(html.unescape(m.group(1)).strip()) else m.group(2), converted
+        )
+        # An image from outside the site (data:, http:, //host) keeps only its alternative text.
+        converted = _IMAGE.sub(
+            lambda m: m.group(0) if _LOCAL.match(html.unescape(m.group(2)).strip()) else m.group(1), converted
         )
         if block:
             return Markup(converted)
