@@ -167,23 +167,30 @@ def scan_cards(cards_dir: Path, shown_dir: str) -> tuple[list[Path], list[Proble
                     folders.append(entry.path)
                 elif not entry.name.endswith(".md"):
                     continue
-                elif entry.is_symlink():
-                    target = os.path.realpath(entry.path)
-                    if not os.path.exists(target):
-                        refuse(entry, "a symbolic link to nothing (dangling, or a loop)")
-                    elif os.path.commonpath([root, target]) != root:
-                        refuse(entry, f"a symbolic link out of the cards folder, to {target}")
-                    elif os.path.isdir(target):
-                        refuse(entry, "a symbolic link to a folder, named like a card")
-                    elif not os.path.isfile(target):
-                        refuse(entry, "a symbolic link to a special file (not a regular file)")
-                    else:
-                        found.append(entry.path)
                 elif entry.is_file(follow_symlinks=False):
-                    found.append(entry.path)
+                    found.append(entry.path)  # most cards: a plain file, known without a stat
+                elif entry.is_symlink() and os.path.isdir(entry.path):
+                    refuse(entry, "a symbolic link to a folder, named like a card")
                 else:
-                    refuse(entry, "a special file (a FIFO, socket or device), not a regular file")
+                    why = unsafe_reason(entry.path, root, "the cards folder")
+                    if why is None:
+                        found.append(entry.path)
+                    else:
+                        refuse(entry, why)
     return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))], problems
+
+
+def unsafe_reason(path: str, root: str, where: str) -> str | None:
+    """Why the file at `path` must not be read or published, or None: a symbolic link to nothing or
+    out of `root` (named `where`), or a special file (a FIFO blocks whoever reads it)."""
+    target = os.path.realpath(path)
+    if not os.path.exists(target):
+        return "a symbolic link to nothing (dangling, or a loop)"
+    if os.path.commonpath([root, target]) != root:
+        return f"a symbolic link out of {where}, to {target}"
+    if not os.path.isfile(target):
+        return "a special file (a FIFO, socket or device), not a regular file"
+    return None
 
 
 def cards_subfolder(value: object) -> str:

@@ -9,7 +9,6 @@ answers). A page outside the cards folder is the site's own, and passes through 
 from __future__ import annotations
 
 import html
-import logging
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,13 +17,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from ..core.knowledge_base import display_path
+from ..core.problems import Code, warning
 from ..render.pages import TAIL_SLOT
 from .background import BackgroundSections
 from .navigation import page_toc
 from .serve_cache import ServeCache
-from .site_files import SiteBuild
-
-log = logging.getLogger("mkdocs.plugins.knowledge_cards")
+from .site_files import SiteBuild, report
 
 CARD_ONLY_KEYS = ("summary", "parent", "prerequisites", "explore", "related", "loop", "sources")
 """Front-matter keys only a card has: a page outside cards_dir with one of them was meant to be a card."""
@@ -133,8 +131,12 @@ class CardPageEvents:
         text = page.file.content_string if page.file.abs_src_path else ""
         line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith(f"{keys[0]}:")), 1)
         shown = display_path(Path(page.file.abs_src_path or page.file.src_uri), Path.cwd())
-        log.warning(
-            f"{shown}:{line}:1: warning: this page has card keys ({', '.join(keys)}) but is outside "
-            f"cards_dir '{prefix.rstrip('/')}', so it is published as an ordinary page; move it into "
-            f"{prefix} to make it a card, or remove those keys"
+        report(
+            warning(
+                shown,
+                line,
+                Code.UNKNOWN_KEY,
+                f"this page has card keys ({', '.join(keys)}) but is outside cards_dir '{prefix.rstrip('/')}', so it "
+                f"is published as an ordinary page; move it into {prefix} to make it a card, or remove those keys",
+            )
         )

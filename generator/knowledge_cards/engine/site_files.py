@@ -23,8 +23,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..core.knowledge_base import KnowledgeBase, ParseCache, collector_paused, display_path, load_knowledge_base
+from ..core.load import unsafe_reason
 from ..core.model import Card
-from ..core.problems import Severity
+from ..core.problems import Code, Problem, Severity, error, warning
 from ..render.headings import HeadingStyle
 from ..render.pages import PageRenderer
 from ..render.templates import make_environment
@@ -35,6 +36,11 @@ from .navigation import MAP_PAGE, PROGRESS_PAGE, SITE_PAGES, TAGS_PAGE, TO_WRITE
 from .site_config import TAGS_PLUGINS, cards_prefix, cards_title, check_overrides, override_dirs
 
 log = logging.getLogger("mkdocs.plugins.knowledge_cards")
+
+
+def report(problem: Problem) -> None:
+    """One diagnostic in the engine's log: an error or a warning (which stops a strict build)."""
+    (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
 
 
 @dataclass
@@ -96,7 +102,7 @@ class SiteFiles:
                 ),
             )
         for problem in kb.problems:
-            (log.error if problem.severity is Severity.ERROR else log.warning)(problem.format())
+            report(problem)
         failed_src, quiz_errors = _errors_by_page(kb, root, Path(config.docs_dir), root / options.quizzes_dir)
         for src in failed_src:  # MkDocs must not read a card that failed (it may not even be UTF-8)
             broken = files.get_file_from_path(src)
@@ -115,10 +121,15 @@ class SiteFiles:
                 there = at_dest.get(file.dest_uri)
                 if there is not None:  # two pages at one URL: one would silently replace the other
                     collided[node.slug] = there
-                    log.error(
-                        f"{display_path(Path(there.abs_src_path or there.src_uri), Path.cwd())}:1:1: error: the "
-                        f"placeholder page of '{node.slug}' would be published at {file.url or '/'}, where this page "
-                        "is; rename this file, or write the card so the links lead to it"
+                    shown = display_path(Path(there.abs_src_path or there.src_uri), Path.cwd())
+                    report(
+                        error(
+                            shown,
+                            1,
+                            Code.DUPLICATE_SLUG,
+                            f"the placeholder page of '{node.slug}' would be published at {file.url or '/'}, where "
+                            "this page is; rename this file, or write the card so the links lead to it",
+                        )
                     )
                     continue
                 files.append(file)
@@ -152,9 +163,14 @@ class SiteFiles:
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
             elif path in build.cards_by_src:
-                log.warning(
-                    f"{kb.display_paths[build.cards_by_src[path].slug]}:1:1: warning: this card takes the place of "
-                    f"the generated {SITE_PAGES[path.removeprefix(prefix)]} page; move it into a folder to keep both"
+                report(
+                    warning(
+                        kb.display_paths[build.cards_by_src[path].slug],
+                        1,
+                        Code.DUPLICATE_SLUG,
+                        f"this card takes the place of the generated {SITE_PAGES[path.removeprefix(prefix)]} page; "
+                        "move it into a folder to keep both",
+                    )
                 )
         files.append(File.generated(config, options.graph_json, content=graph + "\n"))
         return build
@@ -236,42 +252,44 @@ def _drop_unsafe_files(files: Files, config: MkDocsConfig, prefix: str) -> None:
     each with one error line; the cards' own (Markdown under the cards folder) are reported by the loader."""
     docs_dir = os.path.realpath(config.docs_dir)
     shown_docs = display_path(Path(docs_dir), Path.cwd())
-    linked_folders: dict[str, str | None] = {}
+    is_link: dict[str, bool] = {}
     reported: set[str] = set()
 
     def linked_folder(src_uri: str) -> str | None:
         """The first folder of `src_uri` that is a symbolic link, if any (folders are not followed)."""
-        parent = posixpath.dirname(src_uri)
-        if parent not in linked_folders:
-            above = linked_folder(parent) if parent else None
-            linked_folders[parent] = above or (
-                parent if parent and os.path.islink(os.path.join(config.docs_dir, parent)) else None
-            )
-        return linked_folders[parent]
+        parts = src_uri.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder not in is_link:
+                is_link[folder] = os.path.islink(os.path.join(config.docs_dir, folder))
+            if is_link[folder]:
+                return folder
+        return None
 
     docs_as_given = os.path.abspath(config.docs_dir)
     for file in list(files):
         if file.generated_by or not file.abs_src_path or os.path.abspath(file.src_dir or "") != docs_as_given:
             continue  # generated, or the theme's own files
-        target = os.path.realpath(file.abs_src_path)
         folder = linked_folder(file.src_uri)
         if folder is not None:
             files.remove(file)
             if folder not in reported:
                 reported.add(folder)
-                log.error(f"{shown_docs}/{folder}:1:1: error: a symbolic link to a folder; its files are not published")
+                report(
+                    error(
+                        f"{shown_docs}/{folder}",
+                        1,
+                        Code.UNSAFE_FILE,
+                        "a symbolic link to a folder; its files are not published",
+                    )
+                )
             continue
-        if not os.path.exists(target):
-            why = "a symbolic link to nothing (dangling, or a loop)"
-        elif os.path.commonpath([docs_dir, target]) != docs_dir:
-            why = f"a symbolic link out of docs_dir, to {target}"
-        elif not os.path.isfile(target):
-            why = "a special file (a FIFO, socket or device), not a regular file"
-        else:
+        why = unsafe_reason(file.abs_src_path, docs_dir, "docs_dir")
+        if why is None:
             continue
         files.remove(file)
         if not (file.src_uri.startswith(prefix) and file.src_uri.endswith(".md")):
-            log.error(f"{shown_docs}/{file.src_uri}:1:1: error: {why}; it is not published")
+            report(error(f"{shown_docs}/{file.src_uri}", 1, Code.UNSAFE_FILE, f"{why}; it is not published"))
 
 
 def _add_assets(files: Files, config: MkDocsConfig, assets: list[Asset]) -> None:
