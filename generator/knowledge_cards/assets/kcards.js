@@ -6,7 +6,9 @@
  * aria-live regions, and results are kept in localStorage under versioned keys
  * ("kcards:v1:quiz:<slug>"), one key per card so that tabs never overwrite
  * each other's quizzes. Stored data is validated on every read: anything
- * corrupt or from another version counts as "no result yet".
+ * corrupt, tampered with or from another version counts as "no result yet".
+ * Counts must be whole numbers in range (a score from 0 to its total), times
+ * real dates, and the page to continue from one this page links to itself.
  */
 (function () {
   "use strict";
@@ -44,18 +46,30 @@
     }
   };
 
-  function isCount(value) {
-    return typeof value === "number" && isFinite(value) && value >= 0 && Math.floor(value) === value;
+  // No quiz has this many questions; a larger "total" in storage is tampering.
+  var MAX_TOTAL = 10000;
+  // The latest time a Date can show (ECMAScript's limit): beyond it, "Invalid Date".
+  var MAX_TIME = 8.64e15;
+
+  function isCount(value, max) {
+    return typeof value === "number" && Math.floor(value) === value && value >= 0 && value <= max;
   }
 
-  /* A quiz record, or null when absent or malformed. */
+  function isRecord(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  /* A quiz record, or null when absent or malformed (only whole numbers, a score within its total). */
   function readResult(slug) {
     var record = storage.read("quiz:" + slug);
-    if (!record || typeof record !== "object") return null;
-    if (!isCount(record.best) || !isCount(record.total) || record.total === 0 || record.best > record.total) return null;
+    if (!isRecord(record) || !isCount(record.total, MAX_TOTAL) || record.total === 0) return null;
+    if (!isCount(record.best, record.total)) return null;
     var last = record.last;
-    if (!last || !isCount(last.score) || !isCount(last.total) || last.score > last.total || typeof last.at !== "number") {
+    if (!isRecord(last) || !isCount(last.total, MAX_TOTAL) || last.total === 0 || !isCount(last.score, last.total) ||
+        !isCount(last.at, MAX_TIME)) {
       last = null;
+    } else {
+      last = { score: last.score, total: last.total, at: last.at };
     }
     return { best: record.best, total: record.total, passed: record.passed === true, last: last };
   }
@@ -418,7 +432,26 @@
 
   function visited(slug) {
     var record = storage.read("visited:" + slug);
-    return !!(record && typeof record.at === "number");
+    return isRecord(record) && isCount(record.at, MAX_TIME);
+  }
+
+  /* The link on this page to the page a stored path names, or null: "Continue" only ever goes where
+   * the page itself links (a card in "All concepts" or a path's steps), never to another site. */
+  function linkTo(path) {
+    if (typeof path !== "string" || path.length > 2000 || !/^\/(?![\/\\])/.test(path)) return null;
+    var target;
+    try {
+      target = new URL(path, window.location.href);
+    } catch (error) {
+      return null;
+    }
+    if (target.origin !== window.location.origin) return null;
+    var links = all(document, "a.kc-link[href], [data-kc-step] > a[href]");
+    for (var i = 0; i < links.length; i++) {
+      var own = new URL(links[i].getAttribute("href"), window.location.href);
+      if (own.origin === target.origin && own.pathname === target.pathname) return links[i];
+    }
+    return null;
   }
 
   function renderPaths() {
@@ -445,14 +478,17 @@
       go.setAttribute("href", link.getAttribute("href"));
       go.textContent = (seen === 0 ? "Start: " : nextStep ? "Continue: " : "Review: ") + link.textContent;
     });
-    var last = storage.read("last");
     var box = document.querySelector("[data-kc-continue]");
-    if (box && last && typeof last.url === "string" && last.url.charAt(0) === "/" && typeof last.title === "string") {
+    if (!box) return;
+    var last = storage.read("last");
+    var link = isRecord(last) ? linkTo(last.url) : null;
+    if (link) {
+      // The page's own href and title, not the stored ones.
       var anchor = box.querySelector("[data-kc-continue-link]");
-      anchor.setAttribute("href", last.url);
-      anchor.textContent = last.title;
-      box.hidden = false;
+      anchor.setAttribute("href", link.getAttribute("href"));
+      anchor.textContent = link.textContent;
     }
+    box.hidden = !link;
   }
 
   // -- start on every page, including pages reached by Material's instant navigation -----------
