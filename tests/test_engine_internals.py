@@ -194,3 +194,43 @@ def test_material_tags_listing_directive(config: Any) -> None:
     assert TAGS_LISTING == f"<!-- {directive}", (
         f"Material internal changed: the tags listing directive is now {directive!r} (serve_cache.TAGS_LISTING)"
     )
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_the_serve_watcher_rebuilds_and_watches_a_folder_made_again(tmp_path: Path, engine: str) -> None:
+    """LiveReloadServer's observer, `_watched_paths`, `_rebuild_cond` and `_want_rebuild`, as watch_entries
+    uses them: a folder removed and made again is watched again, and a rebuild is asked for."""
+    import importlib
+    import time
+
+    livereload = importlib.import_module(f"{engine}.livereload")
+    server = livereload.LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    quizzes = tmp_path / "quizzes"
+    quizzes.mkdir()
+    server.watch(str(quizzes))
+    internals.watch_entries(server, [quizzes, tmp_path / "paths.yml"])
+    server.observer.start()
+    try:
+        quizzes.rmdir()
+        time.sleep(1.5)  # the polling observer looks every second
+        with server._rebuild_cond:
+            server._want_rebuild = False
+        quizzes.mkdir()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not server._want_rebuild:
+            time.sleep(0.1)
+        assert server._want_rebuild, "no rebuild asked for when the quizzes folder came back"
+        assert server._watched_paths.get(str(quizzes)) == 1
+        (quizzes / "new.yml").write_text("questions: []\n", encoding="utf-8")
+        time.sleep(2.5)
+        with server._rebuild_cond:
+            server._want_rebuild = False
+        # A file's own change (the folder's listing stays as it was) is seen by the new watch alone.
+        (quizzes / "new.yml").write_text("questions: [] # edited\n", encoding="utf-8")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not server._want_rebuild:
+            time.sleep(0.1)
+        assert server._want_rebuild, "a file in the folder made again is not seen"
+    finally:
+        server.observer.stop()
+        server.server_close()

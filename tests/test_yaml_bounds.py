@@ -24,8 +24,9 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         ("loop: " + "[" * 500 + "]" * 500 + "\n", 1, f"nested more than {MAX_DEPTH} levels deep"),
         ("year: " + "9" * 5000 + "\n", 1, "a number of more than 4,000 digits"),
         ("when: !!timestamp not-a-date\n", 1, "cannot read this timestamp value"),
+        ("note: x\nblob: !!binary aGVsbG8=\n", 2, "binary data (!!binary) is not text"),
     ],
-    ids=["alias-bomb", "nested-999", "huge-integer", "bad-timestamp"],
+    ids=["alias-bomb", "nested-999", "huge-integer", "bad-timestamp", "binary"],
 )
 def test_unbounded_yaml_is_one_error(text: str, line: int, message: str) -> None:
     with pytest.raises(YamlError) as caught:
@@ -36,6 +37,8 @@ def test_unbounded_yaml_is_one_error(text: str, line: int, message: str) -> None
 def test_tagged_values_read_as_yaml_says_or_are_refused() -> None:
     assert load_yaml("year: !!int 0x10\n").data == {"year": 16}
     assert load_yaml("year: 2025\ntitle: 3.10\n").data == {"year": 2025, "title": "3.10"}
+    # A date is text as written, never a Python datetime's repr.
+    assert load_yaml("when: !!timestamp 2024-05-01T10:00:00Z\n").data == {"when": "2024-05-01T10:00:00Z"}
 
 
 def test_each_bad_card_is_its_own_error_and_the_rest_build(tmp_path: Path) -> None:
@@ -51,7 +54,7 @@ def test_each_bad_card_is_its_own_error_and_the_rest_build(tmp_path: Path) -> No
     kb = load_knowledge_base(tmp_path / "cards", relative_to=tmp_path)
     assert [card.slug for card in kb.cards] == ["fine"]
     assert [p.format() for p in kb.problems] == [
-        "cards/bin.md:3:1: error: summary must be plain text (1-2 sentences)",
+        "cards/bin.md:3:1: error: invalid YAML in front matter: binary data (!!binary) is not text a card, quiz or path can show",
         "cards/bomb.md:4:1: error: invalid YAML in front matter: more than 100,000 values (aliases expanded)",
         "cards/hl.md:6:1: error: loop.highlight: '5' is not a stage of this loop",
     ]

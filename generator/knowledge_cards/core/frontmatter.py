@@ -181,12 +181,18 @@ def _convert(
             raise YamlError(line, f"a number of more than {MAX_DIGITS:,} digits")
         if node.value.lstrip("+-").isdigit():
             return int(node.value)  # plain decimal integers resolve to int here; `!!int 0x10` is PyYAML's
+    if node.tag == _BINARY:
+        raise YamlError(line, "binary data (!!binary) is not text a card, quiz or path can show")
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (ValueError, OverflowError, TypeError, AttributeError) as exc:  # PyYAML constructors on odd text
         raise YamlError(
             line, f"cannot read this {node.tag.rsplit(':', 1)[-1]} value: {str(exc).splitlines()[0]}"
         ) from None
+    # A date is shown as written (`!!timestamp 2024-05-01T10:00:00Z`), not as Python prints it.
+    return node.value if node.tag == _TIMESTAMP else value
 
 
 _STR = "tag:yaml.org,2002:str"
+_BINARY = "tag:yaml.org,2002:binary"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"

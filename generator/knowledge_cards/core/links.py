@@ -1,8 +1,10 @@
 """Find and rewrite the card links written in a Markdown body.
 
 Three forms name a card by slug: `[[slug]]`, `[[slug|shown text]]` and
-`[shown text](slug.md)`. Code spans and fenced code blocks are skipped, so a
-card can show the syntax without using it.
+`[shown text](slug.md)`. Code (fenced and indented blocks, code spans) and HTML
+comments are skipped, as the site's Markdown reads them (code_regions.py), so a
+card can show the syntax without using it; `\\[[slug]]` (an escaped bracket) is
+text too.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .code_regions import code_regions
 from .model import is_slug
 
 # A wiki link: `[[` target (no brackets, `|` or newline) optional `|` shown text (no brackets) `]]`.
@@ -29,11 +32,6 @@ _INLINE = re.compile(
 )
 # A URL scheme such as `https:` or `mailto:`: such links are web links, never cards.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-# A line opening or closing a code fence: three or more backticks or tildes after its indentation.
-# Searched for after a line feed (the text gets one in front), which the search finds fast.
-_FENCE = re.compile(r"\n[^\S\n]*(`{3,}|~{3,})")
-# An inline code span: a run of backticks, anything on the same line, the same run again.
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 @dataclass(frozen=True)
@@ -54,49 +52,6 @@ class FoundLink:
     valid: bool
 
 
-def _without_code(body: str) -> str:
-    """The body with fenced code blocks (fence lines included) and code spans blanked out: the same
-    length and line breaks, so positions stay those of the body. Searches that jump to the next line
-    feed or backtick instead of a loop over every line in Python (finding links was about a tenth of a
-    5,000-card `kcards check`)."""
-    if "`" not in body and "~" not in body:
-        return body
-    parts: list[str] = []
-    position = 0
-    fence: str | None = None
-    for match in _FENCE.finditer("\n" + body):
-        line_start, marker = match.start(), match.group(1)  # the line feed put in front shifts by one
-        if fence is None:
-            parts.append(_without_spans(body[position:line_start]))
-            fence, position = marker, line_start
-        elif marker[0] == fence[0] and len(marker) >= len(fence):
-            end = body.find("\n", line_start)
-            end = len(body) if end < 0 else end
-            parts.append(_blank_lines(body[position:end]))
-            fence, position = None, end
-    rest = body[position:]
-    parts.append(_without_spans(rest) if fence is None else _blank_lines(rest))  # an open fence runs to the end
-    return "".join(parts)
-
-
-def _without_spans(text: str) -> str:
-    """`text` with the code spans of each line that has a backtick blanked out."""
-    parts: list[str] = []
-    position = 0
-    while (tick := text.find("`", position)) >= 0:
-        start = text.rfind("\n", position, tick) + 1 or position
-        end = text.find("\n", tick)
-        end = len(text) if end < 0 else end
-        parts += [text[position:start], _CODE_SPAN.sub(_blank, text[start:end])]
-        position = end
-    parts.append(text[position:])
-    return "".join(parts)
-
-
-def _blank_lines(text: str) -> str:
-    return "\n".join(" " * len(line) for line in text.split("\n"))
-
-
 class _Places:
     """1-based line and column of positions asked for in increasing order: counting line breaks from
     the last one asked, so many links in a long body stay linear."""
@@ -113,8 +68,12 @@ class _Places:
         return self.line, position - self.line_start + 1
 
 
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group(0))
+def _escaped(text: str, position: int) -> bool:
+    """Whether the character at `position` follows an odd number of backslashes (`\\[` is a bracket)."""
+    count = 0
+    while position - count > 0 and text[position - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) -> list[FoundLink]:
@@ -126,9 +85,11 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
     found: list[FoundLink] = []
     if "[" not in body:
         return found
-    text = _without_code(body)
+    text = code_regions(body).blanked(body)
     place = _Places(text)
     for match in _WIKI.finditer(text):
+        if _escaped(text, match.start()):
+            continue
         target = match.group("target").strip()
         shown = match.group("text")
         anchor = ""
@@ -152,8 +113,8 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
     place = _Places(text)
     position = 0
     while (inline := _INLINE.search(text, position)) is not None:
-        if inline.start() and text[inline.start() - 1] == "!":  # an image: look again from the next character
-            position = inline.start() + 1
+        if inline.start() and text[inline.start() - 1] == "!" or _escaped(text, inline.start()):
+            position = inline.start() + 1  # an image, or an escaped bracket: look again from the next character
             continue
         position = inline.end()
         raw = inline.group("target").strip("<>")

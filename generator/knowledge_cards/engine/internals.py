@@ -25,6 +25,11 @@ tests/test_engine_internals.py (which fails, naming the internal, when an upgrad
    session runs (the serve cache rebuilds whatever such a build would get wrong), removed at shutdown.
 6. `Theme.dirs`: a theme's folders, the custom_dir(s) first, then Material's own two (material's
    templates and MkDocs' base templates): only the custom ones can change during a serve session.
+7. The serve command's `LiveReloadServer`: its watchdog `observer`, and `_rebuild_cond` with
+   `_want_rebuild`, which its own watches set. Its `watch()` ignores folder events, and a watch of a
+   folder that is removed stops for good (the polling emitter stops): a quizzes folder removed and
+   made again, or created after `serve` started, would never be seen. A watch of the folder it sits in
+   asks for the rebuild and watches the new folder.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -155,3 +162,33 @@ def custom_theme_dirs(config: MkDocsConfig) -> list[str]:
     """The site's own theme folders (custom_dir), without Material's."""
     dirs: list[str] = list(config.theme.dirs)
     return dirs[:-MATERIAL_THEME_DIRS]
+
+
+# 7. The serve command's watcher.
+
+
+def watch_entries(server: Any, paths: Iterable[Path]) -> None:
+    """Under `serve`, rebuild whenever one of `paths` (files or folders) appears, changes, moves or goes,
+    and watch (again) a folder among them that appears."""
+    import watchdog.events  # what MkDocs' and ProperDocs' servers are built on
+
+    wanted = {str(path.absolute()) for path in paths}
+
+    def on_any_event(event: Any) -> None:
+        hits = {event.src_path, getattr(event, "dest_path", "")} & wanted
+        if not hits:
+            return
+        for path in hits:
+            if event.event_type in ("created", "moved") and os.path.isdir(path):
+                if path in server._watched_paths:  # its old watch stopped when the folder went
+                    server.unwatch(path)
+                server.watch(path)
+        with server._rebuild_cond:
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()
+
+    for folder in sorted({os.path.dirname(path) for path in wanted}):
+        if os.path.isdir(folder):
+            handler = watchdog.events.FileSystemEventHandler()
+            handler.on_any_event = on_any_event  # type: ignore[method-assign]
+            server.observer.schedule(handler, folder, recursive=False)

@@ -195,11 +195,12 @@ class CardsPlugin(BasePlugin[CardsConfig]):
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
-        quizzes = root / self.config.quizzes_dir
-        if quizzes.is_dir():
-            server.watch(str(quizzes))
-        if (root / self.config.paths_file).is_file():
-            server.watch(str(root / self.config.paths_file))
+        quizzes, paths = root / self.config.quizzes_dir, root / self.config.paths_file
+        # The site's own templates (MkDocs watches theme folders only with --watch-theme), the quizzes.
+        for folder in [*map(Path, internals.custom_theme_dirs(config)), quizzes]:
+            if folder.is_dir():
+                server.watch(str(folder))
+        internals.watch_entries(server, [quizzes, paths])  # made, replaced or removed while serving
         return server
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..core.code_regions import CodeRegions, code_regions
+
 CALLOUTS: dict[str, str] = {
     "plain": "In plain terms",
     "analogy": "Think of it like...",
@@ -16,26 +18,31 @@ CALLOUTS: dict[str, str] = {
     "reasons": "Key reasons",
 }
 
-# An admonition or details opener with one of our types and no title:
+# An admonition or details opener with one of our types and no title, on a line of its own:
 #   indent, `!!!` or `???` (optionally `+`), the type, optional spaces, end of line.
-_OPENER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>!!!|\?\?\?\+?)[ \t]+(?P<type>" + "|".join(CALLOUTS) + r")[ \t]*$")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_OPENER = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<marker>!!!|\?\?\?\+?)[ \t]+(?P<type>" + "|".join(CALLOUTS) + r")[ \t]*$", re.MULTILINE
+)
+
+
+def callout_titles(body: str, regions: CodeRegions) -> list[tuple[int, int, str]]:
+    """Each untitled callout opener outside code, as an edit (start, end, the opener with its
+    standard title)."""
+    if "!!!" not in body and "???" not in body:
+        return []
+    return [
+        (match.start(), match.end(), f'{match["indent"]}{match["marker"]} {match["type"]} "{CALLOUTS[match["type"]]}"')
+        for match in _OPENER.finditer(body)
+        if not regions.is_hidden(match.start("marker"))
+    ]
 
 
 def expand_callouts(markdown: str) -> str:
-    """Give each untitled callout its standard title; code fences are left alone."""
-    out: list[str] = []
-    fence: str | None = None
-    for line in markdown.split("\n"):
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(fence_match.group(1)) >= len(fence):
-                fence = None
-        elif fence_match:
-            fence = fence_match.group(1)
-        else:
-            match = _OPENER.match(line)
-            if match:
-                line = f'{match["indent"]}{match["marker"]} {match["type"]} "{CALLOUTS[match["type"]]}"'
-        out.append(line)
-    return "\n".join(out)
+    """Give each untitled callout its standard title; code is left alone."""
+    parts: list[str] = []
+    position = 0
+    for start, end, opener in callout_titles(markdown, code_regions(markdown)):
+        parts += [markdown[position:start], opener]
+        position = end
+    parts.append(markdown[position:])
+    return "".join(parts)

@@ -14,19 +14,23 @@ from urllib.parse import quote
 
 import markupsafe
 
+from ..core.code_regions import CodeRegions, code_regions
 from ..core.links import relative_path, relative_url
 from ..core.model import BodyLink, Card
-from .callouts import expand_callouts
+from .callouts import callout_titles
 from .context import RenderContext
 from .headings import Heading
 from .path_nav import PathNavigation
-from .sections import TailSections, has_footnotes
+from .sections import TailSections
 from .slots import slot
 
 AT_A_GLANCE_MARKER = "<!-- at-a-glance -->"
 FOOTNOTES_MARKER = "///Footnotes Go Here///"
 # A level-2 ATX heading: `## ` at the start of a line.
 _H2 = re.compile(r"^## ", re.MULTILINE)
+
+Edit = tuple[int, int, str]
+"""What to write instead of `body[start:end]`."""
 
 
 @dataclass(frozen=True)
@@ -70,29 +74,32 @@ class CardPages:
         self.path_nav = path_nav
 
     def markdown(self, card: Card) -> str:
-        """A card page's Markdown: its body (with "At a glance" when it has a loop) and footnotes."""
+        """A card page's Markdown: its body (links rewritten, callouts titled, "At a glance" put in
+        when it has a loop) and footnotes. Code and comments in the body are left as written: where
+        they are is read once, and every change is made to the body in one pass."""
         env = self.context.env
-        body = expand_callouts(self.rewrite_body_links(card))
+        regions = code_regions(card.body)
+        edits = [*self.link_edits(card), *callout_titles(card.body, regions)]
         if card.loop:
-            body = _insert_at_a_glance(body, env.get_template("at_a_glance.md.j2").render(slot=slot))
+            section = env.get_template("at_a_glance.md.j2").render(slot=slot)
+            edits.append(_at_a_glance(card.body, regions, section.strip("\n")))
         return env.get_template("card.md.j2").render(
             card=card,
-            body=body.strip("\n"),
+            body=_edited(card.body, edits).strip("\n"),
             slot=slot,
-            footnotes=FOOTNOTES_MARKER if has_footnotes(card) else "",
+            footnotes=FOOTNOTES_MARKER if regions.defines_footnotes else "",
         )
 
-    def rewrite_body_links(self, card: Card) -> str:
+    def link_edits(self, card: Card) -> list[Edit]:
         """Card links in the body become links to their pages, marked when unwritten."""
-        parts: list[str] = []
+        edits: list[Edit] = []
         position = 0
         for link in card.body_links:  # found once, when the card was loaded
             if link.slug not in self.context.graph.nodes or link.start < position or link.end <= link.start:
                 continue
-            parts += [card.body[position : link.start], self._body_link(card, link)]
+            edits.append((link.start, link.end, self._body_link(card, link)))
             position = link.end
-        parts.append(card.body[position:])
-        return "".join(parts)
+        return edits
 
     def _body_link(self, card: Card, link: BodyLink) -> str:
         """One card link; its text is the author's Markdown, which Markdown still converts."""
@@ -151,12 +158,29 @@ class CardPages:
         )
 
 
-def _insert_at_a_glance(body: str, section: str) -> str:
-    """Put "At a glance" at the marker, else before the second `##` section, else at the end."""
-    if AT_A_GLANCE_MARKER in body:
-        return body.replace(AT_A_GLANCE_MARKER, section.strip("\n"), 1)
-    headings = [m.start() for m in _H2.finditer(body)]
+def _at_a_glance(body: str, regions: CodeRegions, section: str) -> Edit:
+    """Where "At a glance" goes: at the marker, else before the second `##` section, else at the end
+    (a marker or heading inside code is the code's)."""
+    at = body.find(AT_A_GLANCE_MARKER)
+    while at >= 0:
+        if regions.is_comment(at, at + len(AT_A_GLANCE_MARKER)):
+            return at, at + len(AT_A_GLANCE_MARKER), section
+        at = body.find(AT_A_GLANCE_MARKER, at + 1)
+    headings = [match.start() for match in _H2.finditer(body) if not regions.is_hidden(match.start())]
     if len(headings) >= 2:
-        at = headings[1]
-        return body[:at] + section.strip("\n") + "\n\n" + body[at:]
-    return body.rstrip("\n") + "\n\n" + section
+        return headings[1], headings[1], section + "\n\n"
+    end = len(body.rstrip("\n"))
+    return end, len(body), "\n\n" + section + "\n"
+
+
+def _edited(body: str, edits: list[Edit]) -> str:
+    """`body` with each edit made, in order of place (one overlapping an earlier one is left out)."""
+    parts: list[str] = []
+    position = 0
+    for start, end, text in sorted(edits, key=lambda edit: (edit[0], edit[1])):
+        if start < position:
+            continue
+        parts += [body[position:start], text]
+        position = end
+    parts.append(body[position:])
+    return "".join(parts)

@@ -18,7 +18,8 @@ class PageInputs:
     def of(self, slug: str) -> str:
         """A digest of what a card's or placeholder's page is made from, besides its own file and the
         site's navigation: its quiz, its place in paths, and the title, status, summary, tags and URL
-        of every card it shows (parent, siblings, children, links either way, path neighbours)."""
+        of every card it shows (parent, siblings, children, links either way, path neighbours), and which
+        is which."""
         graph = self.context.graph
         card = graph.cards.get(slug)
         parent = graph.parent_of(slug)
@@ -30,7 +31,11 @@ class PageInputs:
             shown |= {link.slug for link in card.body_links}
         steps = self.context.steps.get(slug, [])
         shown |= {other for step in steps for other in (step.previous, step.next) if other}
+        # Which card is which to this one, in the order shown: the same cards in other places (a child
+        # that became only a link) are another page.
+        siblings = graph.children_of(parent) if parent else ()
         facts = [
+            (parent, graph.children_of(slug), siblings, graph.linking_to(slug)),
             repr(self.context.quizzes.get(slug)),
             [self._fingerprint(other) for other in sorted(shown) if other in graph.nodes],
             [(step.path.id, step.path.title, len(step.path.cards), step.index) for step in steps],

@@ -7,12 +7,12 @@ goes in the body). Python computes the view data; one template per part renders 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import markupsafe
 
+from ..core.code_regions import code_regions
 from ..core.model import Card, Loop
 from .context import RenderContext
 from .headings import Heading
@@ -20,9 +20,6 @@ from .inline import InlineMarkdown
 from .mermaid import loop_flowchart, position_flowchart
 from .path_nav import PathNavigation
 from .quiz_view import quiz_view
-
-# A footnote definition: `[^label]:` at the start of a line.
-_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]\s]+\]:", re.MULTILINE)
 
 # The sections after a body, by name: heading level and text (a quiz's heading is its title).
 TAIL_HEADINGS = {
@@ -46,8 +43,9 @@ class TailSection:
 
 
 def has_footnotes(card: Card) -> bool:
-    """Whether the body defines a footnote: the page then ends with a "Footnotes" section."""
-    return _FOOTNOTE_DEFINITION.search(card.body) is not None
+    """Whether the body defines a footnote (outside code, as the footnotes extension finds one): the page
+    then ends with a "Footnotes" section."""
+    return "[^" in card.body and code_regions(card.body).defines_footnotes
 
 
 class TailSections:
