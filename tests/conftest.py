@@ -102,12 +102,13 @@ def run_mkdocs_build(project: Path, *extra: str) -> BuildResult:
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", *extra],
         cwd=project,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # one stream, in the order a terminal shows it
         text=True,
         env=ENV,
         timeout=300,
     )
-    return BuildResult(proc.returncode, proc.stdout + proc.stderr, project)
+    return BuildResult(proc.returncode, proc.stdout, project)
 
 
 @pytest.fixture

@@ -155,9 +155,15 @@ def test_strict_build_stops_on_errors_and_never_touches_cards(tiny_site, tmp_pat
     assert sorted(p.name for p in (tmp_path / "cards").iterdir()) == ["a.md", "b.md", "c.md"]
 
 
-def test_non_strict_build_shows_errors_on_the_card_page(tiny_site) -> None:  # type: ignore[no-untyped-def]
+def test_non_strict_build_shows_errors_on_the_card_page_and_fails(tiny_site) -> None:  # type: ignore[no-untyped-def]
     result = tiny_site({"cards/a.md": "---\ntitle: A\nsummary: S\nstatus: nope\n---\nBody\n"})
-    assert result.returncode == 0
+    # One verdict: the site is written, but a build with card errors fails, as `kcards check` does, and
+    # says why in its last line.
+    assert result.returncode == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Aborted with 1 error in the cards (listed above): the site is written, each card's errors shown on "
+        "its page; fix them before publishing"
+    )
     html = result.page("a")
     assert "This card has errors" in html
     text = unescape(re.sub(r"<[^>]+>", "", html))

@@ -15,7 +15,7 @@ from .. import __version__
 from ..core.graph import placeholder_title
 from ..core.knowledge_base import KnowledgeBase, collector_paused, display_path, load_knowledge_base
 from ..core.model import is_slug
-from ..core.problems import Severity
+from ..core.problems import Severity, sort_key
 from ..core.validate import SLUG_HINT
 from .export import neighbourhood, to_dot, to_json, to_mermaid
 from .new_files import create_all
@@ -187,14 +187,19 @@ def cmd_import_gift(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every card without building HTML; exit 1 on any error (or warning with --strict)."""
-    _, kb = _load(args)
-    errors = len(kb.errors)
-    warnings = len(kb.warnings)
+    project, kb = _load(args)
+    problems = list(kb.problems)
+    if not getattr(args, "cards", None):  # the whole site: what its strict build would refuse besides cards
+        from ..engine.verdict import engine_problems
+
+        problems = sorted({*problems, *engine_problems(kb, project.config_file)}, key=sort_key)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
     if args.format == "json":
         print(
             json.dumps(
                 {
-                    "problems": [p.as_dict() for p in kb.problems],
+                    "problems": [p.as_dict() for p in problems],
                     "summary": {
                         "cards": len(kb.cards),
                         "placeholders": len(kb.graph.placeholders),
@@ -207,14 +212,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             )
         )
     else:
-        for problem in kb.problems:
+        for problem in problems:
             print(problem.format())
         print(
             f"{len(kb.cards)} cards, {len(kb.graph.placeholders)} placeholders, {len(kb.quizzes)} quizzes, "
             f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
             file=sys.stderr,
         )
-    failing = [p for p in kb.problems if p.severity is Severity.ERROR or args.strict]
+    failing = [p for p in problems if p.severity is Severity.ERROR or args.strict]
     return 1 if failing else 0
 
 

@@ -29,6 +29,7 @@ Python-Markdown searches each block again whenever it splits one, which is quadr
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from bisect import bisect_left, bisect_right
@@ -152,8 +153,14 @@ def code_regions(body: str) -> CodeRegions:
     """Where `body` (line feeds only) is code or a comment, and whether it defines a footnote."""
     if not any(mark in body for mark in ("`", "~~~", "<!--", "[^", "    ", "\t")):
         return NO_CODE  # no fence, span, comment, footnote or indentation: the common short card
-    reader = _Reader(body)
-    return reader.read()
+    return _read_regions(body)
+
+
+@functools.lru_cache(maxsize=4)
+def _read_regions(body: str) -> CodeRegions:
+    """The same body is read by several stages in a row (its links, its sections, the check's verdict on
+    its Markdown links): once is enough. The record is immutable; a few recent bodies are kept."""
+    return _Reader(body).read()
 
 
 def _within(spans: tuple[tuple[int, int], ...], position: int) -> bool:
@@ -928,7 +935,7 @@ def _detab(text: str) -> str:
 def _is_table(rows: list[str]) -> bool:
     """Whether a block of these lines is a table, as the tables extension decides: a header row of two
     or more cells (or one, with a border pipe and a pipe on every row), then a separator row of as many
-    cells holding only pipes, colons, dashes and spaces (the header's border pipes are taken off both)."""
+    cells holding only pipes, colons, dashes and spaces (border pipes taken off each row's own ends)."""
     rows = [row.strip(" ") for row in rows]
     header = rows[0]
     left = header.startswith("|")
@@ -939,7 +946,12 @@ def _is_table(rows: list[str]) -> bool:
             return False
     elif cells < 2:
         return False
-    return _cells(rows[1], left, right) == cells and set(rows[1]) <= set("|:- ")
+    # With any border, the extension takes a leading and a trailing pipe off each row it splits, the
+    # separator's own (not the header's sides).
+    separator = rows[1]
+    border = left or right
+    own = (border and separator.startswith("|"), border and _ends_with_pipe(separator))
+    return _cells(separator, *own) == cells and set(separator) <= set("|:- ")
 
 
 def _ends_with_pipe(row: str) -> bool:

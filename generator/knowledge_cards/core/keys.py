@@ -21,6 +21,11 @@ SOURCE_KEYS = ("title", "by", "year", "url", "note")
 FEEDBACK_KEYS = ("from", "to", "label")
 
 
+SUGGESTIONS_PER_FILE = 50
+"""Unknown keys given a "did you mean" per file: every one is still reported, but a file of thousands of
+keys (another tool's data, or an attack) is not compared with every known key thousands of times."""
+
+
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''."""
     by_lower = {choice.lower(): choice for choice in choices}

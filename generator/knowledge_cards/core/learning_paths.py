@@ -136,9 +136,21 @@ def load_paths(file: Path, display: str, graph: KnowledgeGraph) -> tuple[list[Le
                     )
                 )
         path_id = raw.get("id")
+        ok = True
+        for key in ("title", "description"):  # shown as text: a list or mapping would show as Python's repr
+            value = raw.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+                problems.append(
+                    error(
+                        display,
+                        at(*where, key),
+                        Code.BAD_VALUE,
+                        f"a path's '{key}:' must be text, not a list or mapping",
+                    )
+                )
+                ok = False
         title = raw.get("title") if isinstance(raw.get("title"), (str, int, float)) else ""
         title = str(title).strip()
-        ok = True
         if path_id is None:
             problems.append(
                 error(display, at(*where), Code.MISSING_KEY, "a path needs an 'id:', a slug such as 'onboarding'")
@@ -159,7 +171,7 @@ def load_paths(file: Path, display: str, graph: KnowledgeGraph) -> tuple[list[Le
                 error(display, at(*where, "id"), Code.DUPLICATE_SLUG, f"path id '{path_id}' is used by two paths")
             )
             ok = False
-        if not title:
+        if not title and not isinstance(raw.get("title"), (list, dict)):
             problems.append(error(display, at(*where), Code.MISSING_KEY, "a path needs a 'title:'"))
             ok = False
         cards = raw.get("cards")
@@ -218,7 +230,16 @@ def load_paths(file: Path, display: str, graph: KnowledgeGraph) -> tuple[list[Le
                             f"path '{path_id}': '{slug}' comes before its prerequisite '{prerequisite.slug}'",
                         )
                     )
-        paths.append(LearningPath(str(path_id), title, str(raw.get("description") or "").strip(), tuple(steps)))
+        paths.append(
+            LearningPath(
+                str(path_id),
+                title,
+                str(raw.get("description") or "").strip()
+                if isinstance(raw.get("description"), (str, int, float))
+                else "",
+                tuple(steps),
+            )
+        )
     return paths, problems
 
 

@@ -52,6 +52,11 @@ class Code(enum.Enum):
     """GIFT that cannot be imported as written: a syntax error or an unsupported feature."""
     SELF_LINK = "self-link"
     """A card names itself as parent or prerequisite."""
+    CONFIG = "config"
+    """The site's config file, as the engine validates it: a bad value, an unknown setting, a nav entry
+    naming no file."""
+    ENGINE_LINK = "engine-link"
+    """A Markdown link or anchor the engine's link validation reports (a missing file, image or anchor)."""
     UNSAFE_FILE = "unsafe-file"
     """A file that is not published: a symbolic link out of the folder, a dangling link, or a special
     file (a FIFO would hang the build)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .frontmatter import LocatedYaml, YamlError, load_yaml
+from .keys import SUGGESTIONS_PER_FILE
 from .load import read_text
 from .model import is_slug
 from .problems import Code, Problem, error, warning
@@ -79,6 +80,7 @@ class _QuizChecker:
         self.display = display
         self.located = located
         self.problems: list[Problem] = []
+        self.suggested = 0
 
     def error(self, message: str, *path: Any, code: Code = Code.QUIZ) -> None:
         self.problems.append(error(self.display, self.located.line_of(*path), code, message))
@@ -89,7 +91,9 @@ class _QuizChecker:
     def unknown(self, mapping: dict[Any, Any], allowed: tuple[str, ...], where: str, *path: Any) -> None:
         for key in mapping:
             if key not in allowed:
-                self.warn(f"unknown key '{key}' in {where}{did_you_mean(str(key), allowed)}; it is ignored", *path, key)
+                self.suggested += 1
+                hint = did_you_mean(str(key), allowed) if self.suggested <= SUGGESTIONS_PER_FILE else ""
+                self.warn(f"unknown key '{key}' in {where}{hint}; it is ignored", *path, key)
 
 
 def load_quiz(file: Path, display: str, card_slugs: set[str] | frozenset[str]) -> tuple[Quiz | None, list[Problem]]:

@@ -15,6 +15,7 @@ from .keys import ENGINE_KEYS as ENGINE_KEYS
 from .keys import FEEDBACK_KEYS as FEEDBACK_KEYS
 from .keys import LOOP_KEYS as LOOP_KEYS
 from .keys import SOURCE_KEYS as SOURCE_KEYS
+from .keys import SUGGESTIONS_PER_FILE
 from .keys import did_you_mean as did_you_mean
 from .keys import duplicate_key_warnings as duplicate_key_warnings
 from .links import find_links
@@ -43,6 +44,7 @@ class _Checker:
     def __init__(self, raw: RawCard) -> None:
         self.raw = raw
         self.problems: list[Problem] = []
+        self.suggested = 0
 
     def line(self, *path: Any) -> int:
         return self.raw.meta.line_of(*path)
@@ -56,12 +58,9 @@ class _Checker:
     def unknown_keys(self, mapping: dict[Any, Any], allowed: tuple[str, ...], where: str, *path: Any) -> None:
         for key in mapping:
             if key not in allowed:
-                self.warn(
-                    Code.UNKNOWN_KEY,
-                    f"unknown key '{key}' in {where}{did_you_mean(str(key), allowed)}; it is ignored",
-                    *path,
-                    key,
-                )
+                self.suggested += 1
+                hint = did_you_mean(str(key), allowed) if self.suggested <= SUGGESTIONS_PER_FILE else ""
+                self.warn(Code.UNKNOWN_KEY, f"unknown key '{key}' in {where}{hint}; it is ignored", *path, key)
 
     def slug(self, value: Any, what: str, *path: Any) -> str | None:
         text = _text(value)

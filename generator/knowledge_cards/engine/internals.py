@@ -30,6 +30,13 @@ tests/test_engine_internals.py (which fails, naming the internal, when an upgrad
    folder that is removed stops for good (the polling emitter stops): a quizzes folder removed and
    made again, or created after `serve` started, would never be seen. A watch of the folder it sits in
    asks for the rebuild and watches the new folder.
+8. `mkdocs.structure.pages._RelativePathTreeprocessor`: the engine's link resolver, whose
+   `path_to_url(url)` logs a link's problem at the level `validation:` sets and records the anchors it
+   asks of each page in `links_to_anchors`. `kcards check` calls it on the links it finds (verdict.py),
+   so its verdict on links is the engine's own.
+9. `Abort`, the engine's exception for a build that fails with one message and no traceback:
+   MkDocs' `mkdocs.exceptions.Abort`, ProperDocs' own class of the same name (each engine's command
+   catches only its own).
 """
 
 from __future__ import annotations
@@ -192,3 +199,33 @@ def watch_entries(server: Any, paths: Iterable[Path]) -> None:
             handler = watchdog.events.FileSystemEventHandler()
             handler.on_any_event = on_any_event  # type: ignore[method-assign]
             server.observer.schedule(handler, folder, recursive=False)
+
+
+# 8. The engine's link resolver.
+
+
+def link_resolver(file: File, files: Any, config: Any) -> Any:
+    """The engine's resolver of one page's links: `path_to_url(url)` logs what the build would, and
+    `links_to_anchors` maps each linked file to the anchors asked of it."""
+    from mkdocs.structure.pages import _RelativePathTreeprocessor
+
+    return _RelativePathTreeprocessor(file, files, config)
+
+
+# 9. A build that fails with one line.
+
+
+def abort(message: str) -> Exception:
+    """The running engine's `Abort`: its command prints the message as the last line and exits 1."""
+    import sys
+
+    if "properdocs" in sys.modules:
+        try:
+            from properdocs.exceptions import Abort as ProperDocsAbort
+
+            return ProperDocsAbort(message)
+        except ImportError:  # pragma: no cover - a ProperDocs without the class
+            pass
+    from mkdocs.exceptions import Abort
+
+    return Abort(message)

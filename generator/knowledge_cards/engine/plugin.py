@@ -183,7 +183,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
 
     # Before Material's search plugin writes the index.
     @event_priority(100)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build_first(self, *, config: MkDocsConfig) -> None:
         self._stop_worker()
         cache = self.serve_cache
         if cache.dirty and self._files is not None and self.build is not None:
@@ -192,6 +192,22 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         cache.builds += 1
         if self.serving and cache.keys and cache.builds > 1:  # the first build has nothing to reuse
             log.info(f"knowledge-cards: {len(cache.reused)} of {len(cache.keys)} card pages unchanged, reused")
+
+    # After every other plugin has written its files: the site is whole, and the verdict is the last line.
+    @event_priority(-100)
+    def _post_build_last(self, *, config: MkDocsConfig) -> None:
+        """A build (not a preview) whose cards have errors fails, as `kcards check` does: its pages show
+        the errors, so it must not pass for a site to publish."""
+        if self.serving or config.strict or self.build is None:  # a strict build stops on them by itself
+            return
+        errors = len(self.build.kb.errors)
+        if errors:
+            raise internals.abort(
+                f"Aborted with {errors} error{'s' * (errors != 1)} in the cards (listed above): the site is "
+                "written, each card's errors shown on its page; fix them before publishing"
+            )
+
+    on_post_build = CombinedEvent(_post_build_first, _post_build_last)
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).parent
