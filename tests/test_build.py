@@ -140,14 +140,14 @@ def test_strict_build_stops_on_errors_and_never_touches_cards(tiny_site, tmp_pat
     files = {
         "cards/a.md": "---\ntitle: A\nsummary: S\nstatus: nope\n---\n",
         "cards/b.md": "---\ntitle: [x\n---\n",
-        "cards/c.md": "---\ntitle: C\nsummary: S\nparent: Bad Slug\n---\n",
+        "cards/c.md": "---\ntitle: C\nsummary: S\nparent: ../bad\n---\n",
     }
     result = tiny_site(files, "--strict")
     assert result.returncode != 0
     assert result.lines(": error: ") == [
         "cards/a.md:4:1: error: status: 'nope' is not one of complete, draft, stub",
         "cards/b.md:2:1: error: invalid YAML in front matter: while parsing a flow sequence, did not find expected ',' or ']'",
-        "cards/c.md:4:1: error: parent: 'Bad Slug' is not a valid slug (lower-case letters and digits joined by single hyphens, e.g. 'unit-economics')",
+        "cards/c.md:4:1: error: parent: '../bad' is not a valid slug (lower-case letters and digits joined by single hyphens, e.g. 'unit-economics')",
     ]
     assert "Traceback" not in result.output
     for rel, content in files.items():

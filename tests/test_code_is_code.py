@@ -274,7 +274,7 @@ def test_no_placeholder_for_a_slug_only_in_code(built: BuildResult) -> None:
 
 def test_positions_after_code_name_the_link(tiny_site) -> None:  # type: ignore[no-untyped-def]
     # A bad link after an indented code block, in a list and a quote: the error names its own line.
-    body = "Para.\n\n    [[Not A Link]]\n\n> ```\n> [[Nor This]]\n> ```\n\nThen [[Bad Slug]] here.\n"
+    body = "Para.\n\n    [[Not A Link]]\n\n> ```\n> [[Nor This]]\n> ```\n\nThen [[../bad]] here.\n"
     build = tiny_site(
         {"cards/positions.md": f"---\ntitle: Positions\nsummary: s\n---\n{body}"},
         config=CONFIG.format(overrides=ROOT / "site_overrides"),
@@ -341,7 +341,8 @@ def _bodies(draw: st.DrawFn) -> str:
     return "\n".join(line if draw(st.booleans()) else line + "\n" for line in lines)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the same 400 bodies every run, so CI is stable; `--hypothesis-seed=N` explores others.
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(_bodies())
 # Found by this test: a separator row's own border pipes are what the tables extension takes off.
 @example(body=">     | a | b |\n|---|---|\n`` x ` [[t2]]\n`` x ` [[t3]]\n")

@@ -35,9 +35,9 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {"cards/a.md": "---\n- just\n- a list\n---\n"},
         ["cards/a.md:2:1: error: front matter must be a mapping of keys to values, not a list"],
     ),
-    "missing-title": (
-        {"cards/a.md": "---\nsummary: S\n---\n"},
-        ["cards/a.md:1:1: error: missing required key 'title'"],
+    "title-not-text": (
+        {"cards/a.md": "---\ntitle: [a, b]\nsummary: S\n---\n"},
+        ["cards/a.md:2:1: error: title must be non-empty plain text"],
     ),
     "unknown-status": (
         {"cards/a.md": "---\ntitle: A\nsummary: S\nstatus: finished\n---\n"},
@@ -57,15 +57,9 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "slugs are unique across all folders"
         ],
     ),
-    "invalid-file-slug": (
-        {"cards/Unit_Economics.md": GOOD},
-        [
-            f"cards/Unit_Economics.md:1:1: error: file name 'Unit_Economics.md' is not a valid slug {SLUG_HINT}; rename the file"
-        ],
-    ),
-    "invalid-parent-slug": (
-        {"cards/a.md": "---\ntitle: A\nsummary: S\nparent: Unit Economics\n---\n"},
-        [f"cards/a.md:4:1: error: parent: 'Unit Economics' is not a valid slug {SLUG_HINT}"],
+    "parent-out-of-the-notes": (
+        {"cards/a.md": "---\ntitle: A\nsummary: S\nparent: ../Unit Economics\n---\n"},
+        [f"cards/a.md:4:1: error: parent: '../Unit Economics' is not a valid slug {SLUG_HINT}"],
     ),
     "parent-cycle": (
         {
@@ -86,9 +80,9 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {"cards/a.md": b"---\ntitle: Caf\xe9\nsummary: S\n---\n"},
         ["cards/a.md:2:1: error: file is not UTF-8 text (byte 0xe9); save it as UTF-8"],
     ),
-    "empty-card": (
-        {"cards/a.md": ""},
-        ["cards/a.md:1:1: error: the card file is empty; it needs front matter with at least a title"],
+    "front-matter-never-closed": (
+        {"cards/a.md": "---\ntitle: A\n"},
+        ["cards/a.md:1:1: error: front matter opened with '---' on line 1 is never closed: add a line '---' after it"],
     ),
     "quiz-without-right-answer": (
         {
@@ -102,10 +96,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "cards/area/a.md": "---\ntitle: A\nsummary: S\n---\nSee [out](../../outside.md) and [abs](/absolute/path.md).\n"
         },
         [
-            f"cards/area/a.md:5:5: error: link (../../outside.md): '../../outside.md' is not a valid slug {SLUG_HINT} "
-            "nor an existing file",
-            f"cards/area/a.md:5:33: error: link (/absolute/path.md): '/absolute/path.md' is not a valid slug {SLUG_HINT} "
-            "nor an existing file",
+            f"cards/area/a.md:5:5: error: link (../../outside.md): '../../outside.md' names no note or card, and is "
+            f"not a slug {SLUG_HINT}",
+            f"cards/area/a.md:5:33: error: link (/absolute/path.md): '/absolute/path.md' names no note or card, and "
+            f"is not a slug {SLUG_HINT}",
         ],
     ),
 }

@@ -23,7 +23,7 @@ import pytest
             },
             None,
             "pricing",
-            "This card doesn",
+            '<h1 id="readme">Readme',  # pricing/readme.md is the folder's note: [[pricing]] is that card
         ),
     ],
     ids=["placeholder-onto-card", "placeholder-beside-folder"],

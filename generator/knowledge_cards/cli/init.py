@@ -3,13 +3,15 @@
 It writes a config file, one example card showing every section and callout, its quiz, a second card under it, a learning
 path and a README for the team, from the package's `templates/init/`. It never overwrites: every
 file is checked first, and each is created with "x" (exclusive) mode, so nothing is written when
-any of them exists already. A future `--from NOTES` adds the notes' cards to the same plan.
+any of them exists already. `--from NOTES` makes a site whose cards are a folder of notes (an Obsidian
+vault, a Foam workspace), pointed at where they are: they are never copied, rewritten or moved.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,25 +35,78 @@ class InitError(Exception):
     """Why nothing was written: one line for the user."""
 
 
-def plan(site_name: str) -> list[PlannedFile]:
-    """Every file of a new knowledge base named `site_name`, rendered from the package's templates."""
+def plan(site_name: str, notes: str | None = None, keys_namespace: bool = False) -> list[PlannedFile]:
+    """Every file of a new knowledge base named `site_name`, rendered from the package's templates.
+    With `notes` (a folder, as the config file will name it): a site whose cards are those notes, read
+    where they are, and no example cards."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES / "init")),
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # YAML and Markdown: values that need quoting are passed quoted (site_name_yaml)
     )
-    context = {"site_name": site_name, "site_name_yaml": json.dumps(site_name, ensure_ascii=False)}
-    files = {
-        "mkdocs.yml": "mkdocs.yml.j2",
-        f"docs/{EXAMPLE_SLUG}.md": "example_card.md.j2",
-        "docs/learning-paths.md": "second_card.md.j2",
-        f"quizzes/{EXAMPLE_SLUG}.yml": "example_quiz.yml.j2",
-        "paths.yml": "paths.yml.j2",
-        "README.md": "README.md.j2",
-        ".gitignore": "gitignore.j2",
+    context = {
+        "site_name": site_name,
+        "site_name_yaml": json.dumps(site_name, ensure_ascii=False),
+        "notes": notes or "",
+        "notes_yaml": json.dumps(notes or "", ensure_ascii=False),
+        "keys_namespace": keys_namespace,
     }
+    if notes:
+        files = {"mkdocs.yml": "mkdocs.yml.j2", "README.md": "README_notes.md.j2", ".gitignore": "gitignore.j2"}
+    else:
+        files = {
+            "mkdocs.yml": "mkdocs.yml.j2",
+            f"docs/{EXAMPLE_SLUG}.md": "example_card.md.j2",
+            "docs/learning-paths.md": "second_card.md.j2",
+            f"quizzes/{EXAMPLE_SLUG}.yml": "example_quiz.yml.j2",
+            "paths.yml": "paths.yml.j2",
+            "README.md": "README.md.j2",
+            ".gitignore": "gitignore.j2",
+        }
     return [PlannedFile(path, env.get_template(template).render(context)) for path, template in files.items()]
+
+
+_OWN_STATUS = re.compile(r"^(status|related|parent|explore|loop|sources|prerequisites)\s*:\s*(.*)$", re.MULTILINE)
+
+
+def notes_keep_keys_of_their_own(notes: Path, limit: int = 5000) -> bool:
+    """Whether the notes use a card key for something else (`status: in progress`, `related: [[x]]`):
+    then the site reads the card keys from a `kcards:` mapping instead. Front matter only; at most
+    `limit` notes are looked at."""
+    for count, path in enumerate(sorted(notes.rglob("*.md"))):
+        if count >= limit:
+            break
+        if any(part.startswith(".") for part in path.relative_to(notes).parts):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")[:20000]
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not text.startswith("---"):
+            continue
+        end = text.find("\n---", 3)
+        for key, value in _OWN_STATUS.findall(text[: end if end > 0 else 0]):
+            value = value.strip().strip("'\"")
+            if key == "status" and value and value not in ("complete", "draft", "stub"):
+                return True
+            if key != "status" and "[[" in value:
+                return True
+    return False
+
+
+def notes_folder(target: Path, notes: Path) -> str:
+    """How the new config file names the notes folder: relative to it where it can be."""
+    if not notes.is_dir():
+        raise InitError(f"no folder of notes at {notes}; nothing written")
+    if target.resolve().is_relative_to(notes.resolve()):
+        raise InitError(f"the site folder {target} must not be inside the notes folder {notes}; nothing written")
+    try:
+        return Path(os.path.relpath(notes.resolve(), target.resolve())).as_posix()
+    except ValueError:  # another drive
+        return notes.resolve().as_posix()
 
 
 def site_name_for(folder: Path) -> str:

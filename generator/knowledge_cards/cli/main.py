@@ -51,6 +51,7 @@ def _load(args: argparse.Namespace) -> tuple[Project, KnowledgeBase]:
             workers=os.cpu_count() or 1,
             bodies=False,
             other_files=project.other_files() if not getattr(args, "cards", None) else frozenset(),
+            conventions=project.conventions,
         )
         gc.freeze()  # the knowledge base lives until the command ends: never walked again
     return project, kb
@@ -225,11 +226,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Start a new knowledge base in DIR that builds and serves at once; never overwrite."""
-    from .init import InitError, plan, site_name_for, write_project
+    from .init import InitError, notes_folder, notes_keep_keys_of_their_own, plan, site_name_for, write_project
 
     target = Path(args.dir)
     try:
-        written = write_project(target, plan(args.name or site_name_for(target)))
+        if args.notes:
+            notes = Path(args.notes)
+            folder = notes_folder(target, notes)
+            planned = plan(args.name or site_name_for(notes), folder, notes_keep_keys_of_their_own(notes))
+        else:
+            planned = plan(args.name or site_name_for(target))
+        written = write_project(target, planned)
     except InitError as exc:
         raise UsageError(str(exc)) from None
     for path in written:
@@ -254,6 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
     init = sub.add_parser("init", help="start a new knowledge base in DIR (never overwrites)")
     init.add_argument("dir", help="the folder to create, e.g. team-site")
     init.add_argument("--name", help="the site's name (default: from the folder's name)")
+    init.add_argument(
+        "--from",
+        dest="notes",
+        metavar="NOTES",
+        help="publish this folder of notes (an Obsidian vault, a Foam workspace) as the cards, where it is",
+    )
     init.set_defaults(run=cmd_init)
     check = sub.add_parser("check", help="validate all cards without building the site")
     check.add_argument("--cards", help="the cards folder (default: the plugin's cards_dir in the site's docs_dir)")

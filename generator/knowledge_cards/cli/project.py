@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..core.load import cards_subfolder
+from ..core.model import DEFAULT_CONVENTIONS, Conventions
 
 CONFIG_FILES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")
 """Config file names, in the order ProperDocs tries them (MkDocs tries the last two)."""
@@ -58,6 +59,8 @@ class Project:
     config_file: Path | None = None
     docs_dir: Path | None = None
     """The engine's docs_dir (cards_dir is it, or a folder inside it)."""
+    conventions: Conventions = DEFAULT_CONVENTIONS
+    """How the notes are read (the plugin's link_resolution, keys_namespace and own_keys)."""
 
     def other_files(self) -> frozenset[str]:
         """The site's files outside cards_dir, relative to it (`../guide/setup.md`), as the build sees them:
@@ -147,4 +150,5 @@ def find_project(root: Path, config_file: Path | None = None) -> Project:
         root / custom_dir / "kcards" if custom_dir else None,
         config_file,
         docs_dir,
+        Conventions.from_options(options),
     )

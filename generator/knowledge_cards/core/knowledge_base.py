@@ -18,7 +18,8 @@ from pathlib import Path
 from .graph import KnowledgeGraph
 from .learning_paths import LearningPath, derived_path, load_paths
 from .load import parse_card, read_text, scan_cards
-from .model import Card, is_slug
+from .model import DEFAULT_CONVENTIONS, Card, Conventions
+from .names import Attachments, Names, is_anchor_id, slug_of
 from .problems import Code, Problem, Severity, error, sort_key, warning
 from .quiz import Quiz, load_quiz, quiz_files
 from .validate import validate_card
@@ -38,6 +39,11 @@ class KnowledgeBase:
     """Card slug -> its validated quiz."""
     paths: tuple[LearningPath, ...] = ()
     """The curated learning paths, or the one derived from the graph when there are none."""
+    attachments: Attachments = field(default_factory=Attachments)
+    """The other files beside the cards, for embeds."""
+    names: Names = field(default_factory=lambda: Names.of(()))
+    """Every card file's slug and how a name finds one."""
+    conventions: Conventions = DEFAULT_CONVENTIONS
 
     @property
     def errors(self) -> list[Problem]:
@@ -80,6 +86,8 @@ def _read_card(
     cache: ParseCache | None = None,
     files_key: int = 0,
     bodies: bool = True,
+    names: Names | None = None,
+    conventions: Conventions = DEFAULT_CONVENTIONS,
 ) -> tuple[Card | None, list[Problem]]:
     """One card file read, parsed and validated: a pure function of the file, so it can run anywhere.
     Without `bodies` the card comes back with an empty body: cheaper to send between processes."""
@@ -90,7 +98,7 @@ def _read_card(
     cached = cache.get(path, text, files_key) if cache is not None else None
     if cached is None:
         raw, parse_problems = parse_card(text, path, shown)
-        card, card_problems = validate_card(raw, existing.__contains__) if raw else (None, [])
+        card, card_problems = validate_card(raw, existing.__contains__, names, conventions) if raw else (None, [])
         cached = card, parse_problems + card_problems
         if cache is not None:
             cache.put(path, text, files_key, *cached)
@@ -122,12 +130,14 @@ def _read_in_parallel(
     card_slugs: frozenset[str],
     workers: int,
     bodies: bool,
+    names: Names,
+    conventions: Conventions,
 ) -> tuple[list[tuple[Card | None, list[Problem]]], list[tuple[Quiz | None, list[Problem]]]] | None:
     """`_read_card` and `_read_quiz` over all jobs, results in order; None where
     processes cannot be started. This process reads an equal share of the cards and of the quizzes
     while `workers - 1` forked processes read the rest: it would otherwise only wait for them, and every
     card it reads itself is one less to unpickle (unpickling 5,000 cards took 0.6-0.9 s)."""
-    read_card = functools.partial(_read_card, existing=existing, bodies=bodies)
+    read_card = functools.partial(_read_card, existing=existing, bodies=bodies, names=names, conventions=conventions)
     read_quiz = functools.partial(_read_quiz, card_slugs=card_slugs)
     my_cards, my_quizzes = len(card_jobs) // workers, len(quiz_jobs) // workers
     their_cards, their_quizzes = card_jobs[my_cards:], quiz_jobs[my_quizzes:]
@@ -180,6 +190,8 @@ def load_knowledge_base(
     bodies: bool = True,
     other_files: frozenset[str] = frozenset(),
     left_out: frozenset[str] = frozenset(),
+    conventions: Conventions = DEFAULT_CONVENTIONS,
+    attachments: frozenset[str] | None = None,
 ) -> KnowledgeBase:
     """Read every card, quiz and path, validate them and build the graph; never raises on bad input.
 
@@ -188,6 +200,8 @@ def load_knowledge_base(
     are read in that many processes. `other_files`: the site's files outside the cards folder, as paths
     relative to it (`../guide/setup.md`), so a card's ordinary relative link to one of them is valid.
     `left_out`: card paths the engine leaves out of the site (its `exclude_docs`): not cards, with a warning.
+    `attachments`: the other files in the cards folder, relative to it (the engine's files; found on disk
+    when None), that a note may embed (`![[diagram.png]]`).
     """
     cards_dir = cards_dir.resolve()
     problems: list[Problem] = []
@@ -195,7 +209,9 @@ def load_knowledge_base(
     first_seen: dict[str, str] = {}
     display_paths: dict[str, str] = {}
     shown_dir = display_path(cards_dir, relative_to)  # once: pathlib per file was 10 % of `kcards check`
-    files, unsafe = scan_cards(cards_dir, shown_dir) if cards_dir.is_dir() else ([], [])
+    found_attachments: list[str] | None = [] if attachments is None else None
+    files, unsafe = scan_cards(cards_dir, shown_dir, found_attachments) if cards_dir.is_dir() else ([], [])
+    files_beside = Attachments.of(attachments if attachments is not None else found_attachments or [])
     problems += unsafe
     if left_out:
         kept = []
@@ -218,10 +234,13 @@ def load_knowledge_base(
     card_paths = [file.as_posix().removeprefix(root) for file in files]  # card_files are all under cards_dir
     jobs = [(file, path, posixpath.join(shown_dir, path)) for file, path in zip(files, card_paths, strict=True)]
     existing = set(card_paths) | other_files
-    files_key = hash(frozenset(existing))  # a card's links are checked against the files that exist
+    # A card's links are checked against the files that exist (and read as the conventions say).
+    files_key = hash((frozenset(existing), conventions))
     broken: dict[str, str] = {}
-    # A card's slug is its file name: every quiz can be checked against them before any card is read.
-    card_slugs = frozenset(file.stem for file in files if is_slug(file.stem))
+    # A card's slug comes from its file's name: every quiz can be checked against them before any card is read.
+    names = Names.of(card_paths)
+    problems += _clashes(names, shown_dir)
+    card_slugs = frozenset(names.slug_of_path.values())
     quiz_seen: dict[str, str] = {}
     quiz_jobs: list[tuple[Path, str]] = []
     for file in quiz_files(quizzes_dir) if quizzes_dir else []:
@@ -240,16 +259,17 @@ def load_knowledge_base(
         quiz_jobs.append((file, shown))
     read = None
     if workers > 1 and cache is None and len(jobs) + len(quiz_jobs) >= PARALLEL_FROM:
-        read = _read_in_parallel(jobs, frozenset(existing), quiz_jobs, card_slugs, workers, bodies)
+        read = _read_in_parallel(jobs, frozenset(existing), quiz_jobs, card_slugs, workers, bodies, names, conventions)
     if read is None:  # one process: small bases, `mkdocs serve` (its cache), or no processes to start
         read = (
-            [_read_card(job, existing, cache, files_key, bodies) for job in jobs],
+            [_read_card(job, existing, cache, files_key, bodies, names, conventions) for job in jobs],
             [_read_quiz(job, card_slugs, cache) for job in quiz_jobs],
         )
     results, quiz_results = read
-    for (file, path, shown), (card, card_problems) in zip(jobs, results, strict=True):
-        if is_slug(file.stem) and file.stem not in broken:
-            broken[file.stem] = path  # until it validates
+    for (_file, path, shown), (card, card_problems) in zip(jobs, results, strict=True):
+        file_slug = names.slug_of_path[path]
+        if file_slug not in broken:
+            broken[file_slug] = path  # until it validates
         problems += card_problems
         if card is None:
             continue
@@ -268,6 +288,9 @@ def load_knowledge_base(
         display_paths[card.slug] = shown
         cards.append(card)
     broken_cards = {slug: path for slug, path in broken.items() if slug not in first_seen}
+    cards = _named_by_titles(cards)
+    problems += _missing_anchors(cards, display_paths)
+    problems += _missing_embeds(cards, display_paths, files_beside, names, conventions)
     graph = KnowledgeGraph(cards, broken_cards)
     problems += graph.cycles(display_paths)
     quizzes: dict[str, Quiz] = {}
@@ -285,5 +308,131 @@ def load_knowledge_base(
     if not paths and graph.cards:
         paths = [derived_path(graph)]
     return KnowledgeBase(
-        cards_dir, tuple(cards), graph, tuple(sorted(problems, key=sort_key)), display_paths, quizzes, tuple(paths)
+        cards_dir,
+        tuple(cards),
+        graph,
+        tuple(sorted(problems, key=sort_key)),
+        display_paths,
+        quizzes,
+        tuple(paths),
+        files_beside,
+        names,
+        conventions,
     )
+
+
+def _clashes(names: Names, shown_dir: str) -> list[Problem]:
+    """A warning for each file whose name gives a slug another file has, naming both and the slug given."""
+    return [
+        warning(
+            posixpath.join(shown_dir, clash.path),
+            1,
+            Code.DUPLICATE_SLUG,
+            f"this name gives the slug '{clash.wanted}', which {posixpath.join(shown_dir, clash.other)} has: "
+            f"this note's slug is '{clash.given}' (links by its path find it; rename it to choose)",
+        )
+        for clash in names.clashes
+    ]
+
+
+def _named_by_titles(cards: list[Card]) -> list[Card]:
+    """Links by a name no file has (`[[Some Idea]]`) find the card with that title or alias, if one has
+    it; the rest keep the name's slug (a placeholder). Done once every card is read: a title is
+    known only then."""
+    if not any(link.name for card in cards for link in card.body_links):
+        return cards
+    slugs = {card.slug for card in cards}
+    claimed: dict[str, str] = {}
+    for card in cards:
+        for name in (card.title, *card.aliases):
+            claimed.setdefault(name.lower(), card.slug)
+            claimed.setdefault(slug_of(name), card.slug)
+    named = []
+    for card in cards:
+        if any(link.name for link in card.body_links):
+            links = tuple(
+                dataclasses.replace(link, slug=claimed.get(link.name.lower()) or claimed.get(link.slug) or link.slug)
+                if link.name and link.slug not in slugs
+                else link
+                for link in card.body_links
+            )
+            card = dataclasses.replace(card, body_links=links)
+        named.append(card)
+    return named
+
+
+def _missing_anchors(cards: list[Card], display_paths: dict[str, str]) -> list[Problem]:
+    """A warning for a link to a heading or block (`[[Note#Heading]]`, `[[Note#^id]]`) its card does not
+    have. A card not written yet has no headings to check: its link leads to the placeholder."""
+    by_slug = {card.slug: card for card in cards}
+    problems = []
+    for card in cards:
+        for link in card.body_links:
+            target = by_slug.get(link.slug)
+            if not link.anchor or target is None:
+                continue
+            anchor = link.anchor[1:]
+            if is_anchor_id(anchor):  # an id as the site writes it (`#at-a-glance`): the engine checks those
+                continue
+            known = {slug_of(text) for text in target.headings} | set(target.headings)
+            if anchor in known or slug_of(anchor) in known:
+                continue
+            what = "block" if anchor.startswith("^") else "heading"
+            problems.append(
+                warning(
+                    display_paths.get(card.slug, card.path),
+                    link.line,
+                    Code.INVALID_SLUG,
+                    f"link to '{link.slug}{link.anchor}': '{target.title}' has no {what} '{anchor}'",
+                    column=link.column,
+                )
+            )
+    return problems
+
+
+MAX_EMBED_DEPTH = 3
+"""How deep notes embedded in notes are shown; deeper, an embed is a link."""
+
+
+def _missing_embeds(
+    cards: list[Card], display_paths: dict[str, str], files: Attachments, names: Names, conventions: Conventions
+) -> list[Problem]:
+    """A warning for an embed of a file that is not there, of a note not written yet, or of a note that
+    embeds (through others) the note embedding it: that one is shown as a link."""
+    by_slug = {card.slug: card for card in cards}
+    problems = []
+
+    def note_of(card: Card, target: str) -> str | None:
+        found = names.find(target, card.path, conventions.link_resolution)
+        return names.slug_of_path[found] if found is not None else None
+
+    for card in cards:
+        shown = display_paths.get(card.slug, card.path)
+        for embed in card.embeds:
+            if not embed.is_note:
+                if files.find(embed.target, card.path) is None:
+                    message = f"embed ![[{embed.target}]]: no file of that name among the notes; it shows as its name"
+                    problems.append(warning(shown, embed.line, Code.INVALID_SLUG, message, column=embed.column))
+                continue
+            slug = note_of(card, embed.target)
+            if slug is None or slug not in by_slug:
+                message = f"embed ![[{embed.target}]]: no note of that name yet; it shows as a link to its placeholder"
+                problems.append(warning(shown, embed.line, Code.INVALID_SLUG, message, column=embed.column))
+                continue
+            seen, todo = {slug}, [slug]  # does the embedded note lead back here through its own embeds?
+            while todo:
+                other = by_slug.get(todo.pop())
+                for inner in other.embeds if other is not None else ():
+                    inner_slug = note_of(other, inner.target) if inner.is_note else None  # type: ignore[arg-type]
+                    if inner_slug == card.slug:
+                        message = (
+                            f"embed ![[{embed.target}]]: it embeds this note again (a cycle); "
+                            "the second time it shows as a link"
+                        )
+                        problems.append(warning(shown, embed.line, Code.CYCLE, message, column=embed.column))
+                        todo = []
+                        break
+                    if inner_slug is not None and inner_slug not in seen:
+                        seen.add(inner_slug)
+                        todo.append(inner_slug)
+    return problems

@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from .code_regions import code_regions
 from .model import is_slug
@@ -76,6 +77,30 @@ def _escaped(text: str, position: int) -> bool:
     return count % 2 == 1
 
 
+_EDITOR_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+# An inline tag as Obsidian reads one: `#`, not after a letter, digit, `#`, `&`, `/`, a bracket, a quote,
+# `{`, `:`, `=`, `@` or `.` (a URL's fragment, an entity, a heading's `##`, a link's `(#anchor)`, an
+# attribute list's `{#id}`), then a name with at least one letter (`#2024` is no tag).
+INLINE_TAG = re.compile(r"(?<![\w#&/\[\]('\"{:=@.])#(?P<tag>(?=[\w/-]*[^\W\d_])[\w/-]+)")
+
+
+def inline_tags(body: str) -> tuple[str, ...]:
+    """The inline `#tags` of a body, outside code and comments, in order, each once (lower case, as
+    Obsidian groups them)."""
+    if "#" not in body:
+        return ()
+    text = _without_editor_comments(code_regions(body).blanked(body))
+    text = _WIKI.sub(lambda m: " " * len(m.group()), text)  # `[[Note#Heading]]` is a link
+    return tuple(dict.fromkeys(match["tag"].lower() for match in INLINE_TAG.finditer(text)))
+
+
+def _without_editor_comments(text: str) -> str:
+    """`text` with Obsidian's `%%comments%%` blanked (line breaks kept): what is in them is not shown."""
+    if "%%" not in text:
+        return text
+    return _EDITOR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
 def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) -> list[FoundLink]:
     """Every card link in `body`; `exists(path)` says whether a relative path is a file.
 
@@ -85,13 +110,16 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
     found: list[FoundLink] = []
     if "[" not in body:
         return found
-    text = code_regions(body).blanked(body)
+    text = _without_editor_comments(code_regions(body).blanked(body))
     place = _Places(text)
     for match in _WIKI.finditer(text):
-        if _escaped(text, match.start()):
-            continue
+        if _escaped(text, match.start()) or (match.start() and text[match.start() - 1] == "!"):
+            continue  # an escaped bracket, or an embed (`![[image.png]]`: the Markdown extension's)
         target = match.group("target").strip()
-        shown = match.group("text")
+        if target.endswith("\\"):  # `[[Note\\|text]]` in a table, where `|` must be escaped
+            target = target[:-1].rstrip()
+        # The text as written (the search ran where code is blanked: `[[x|`code`]]` keeps its code).
+        shown = body[match.start("text") : match.end("text")] if match.group("text") is not None else None
         anchor = ""
         if "#" in target:
             target, anchor = target.split("#", 1)
@@ -118,7 +146,7 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
             continue
         position = inline.end()
         raw = inline.group("target").strip("<>")
-        if _SCHEME.match(raw) or exists(raw):
+        if _SCHEME.match(raw) or exists(raw) or ("%" in raw and exists(unquote(raw))):
             continue
         slug = raw[: -len(".md")]
         line, column = place(inline.start())
@@ -136,6 +164,57 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
             )
         )
     found.sort(key=lambda link: link.start)
+    return found
+
+
+@dataclass(frozen=True)
+class FoundEmbed:
+    """An embed in a body (`![[diagram.png|300]]`, `![[Note#Section]]`): its span, target, and place."""
+
+    start: int
+    end: int
+    target: str
+    anchor: str
+    option: str
+    """What follows `|`: a size (`300`, `300x200`) or alternative text."""
+    line: int
+    column: int
+    alone: bool
+    """Whether it is its line's only text (a note embedded there stands as a block)."""
+
+
+_EMBED = re.compile(r"!\[\[(?P<target>[^\[\]|\n]+)(?:\|(?P<option>[^\[\]\n]*))?\]\]")
+
+
+def find_embeds(body: str) -> list[FoundEmbed]:
+    """Every embed outside code and comments, in order."""
+    if "![[" not in body:
+        return []
+    text = _without_editor_comments(code_regions(body).blanked(body))
+    place = _Places(text)
+    found = []
+    for match in _EMBED.finditer(text):
+        if _escaped(text, match.start()):
+            continue
+        target, _, anchor = match.group("target").strip().partition("#")
+        line, column = place(match.start())
+        start_of_line = text.rfind("\n", 0, match.start()) + 1
+        end_of_line = text.find("\n", match.end())
+        alone = not (
+            text[start_of_line : match.start()] + text[match.end() : len(text) if end_of_line < 0 else end_of_line]
+        ).strip()
+        found.append(
+            FoundEmbed(
+                match.start(),
+                match.end(),
+                target.strip(),
+                anchor.strip(),
+                (match.group("option") or "").strip(),
+                line,
+                column,
+                alone,
+            )
+        )
     return found
 
 

@@ -46,11 +46,8 @@ def read_text(file: Path, display: str, what: str = "this file") -> tuple[str | 
 
 
 def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list[Problem]]:
-    """Split and parse one card's text; problems instead of exceptions."""
-    if not text.strip():
-        return None, [
-            error(display, 1, Code.EMPTY, "the card file is empty; it needs front matter with at least a title")
-        ]
+    """Split and parse one card's text; problems instead of exceptions. A file without front matter
+    (a note as Obsidian or Foam keep one, or an empty file) is a card whose keys all come from elsewhere."""
     split = split_front_matter(text)
     if split.unclosed:
         return None, [
@@ -61,22 +58,17 @@ def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list
                 "front matter opened with '---' on line 1 is never closed: add a line '---' after it",
             )
         ]
-    if split.yaml_text is None:
-        return None, [
-            error(
-                display,
-                1,
-                Code.NO_FRONT_MATTER,
-                "a card must start with front matter: a line '---', 'title: ...', then '---' (every Markdown page "
-                "in the cards folder is a card; the plugin's cards_dir keeps ordinary pages outside it)",
-            )
-        ]
+    if split.yaml_text is None:  # a note as its editor keeps it: no front matter, or an empty file
+        meta = LocatedYaml({}, {})
+        return _checked_body(RawCard(path, display, meta, split.body, split.body_line))
     try:
         meta = load_yaml(split.yaml_text, split.yaml_line)
     except YamlError as exc:
         return None, [error(display, exc.line, Code.YAML, f"invalid YAML in front matter: {exc.message}")]
+    if meta.data is None:  # `---` then `---`: no keys
+        meta = LocatedYaml({}, {})
     if not isinstance(meta.data, dict):
-        kind = "empty" if meta.data is None else f"a {_yaml_kind(meta.data)}"
+        kind = f"a {_yaml_kind(meta.data)}"
         return None, [
             error(
                 display,
@@ -85,18 +77,23 @@ def parse_card(text: str, path: str, display: str) -> tuple[RawCard | None, list
                 f"front matter must be a mapping of keys to values, not {kind}",
             )
         ]
-    deep = _too_deep(split.body)
+    return _checked_body(RawCard(path, display, meta, split.body, split.body_line))
+
+
+def _checked_body(raw: RawCard) -> tuple[RawCard | None, list[Problem]]:
+    """The card, or one error when its body nests deeper than Markdown's reader can follow."""
+    deep = _too_deep(raw.body)
     if deep is not None:
         line, what = deep
         return None, [
             error(
-                display,
-                split.body_line + line,
+                raw.display_path,
+                raw.body_line + line,
                 Code.BAD_VALUE,
                 f"{what}; Markdown's reader nests by recursion and cannot read this (at most {MAX_NESTING} levels)",
             )
         ]
-    return RawCard(path, display, meta, split.body, split.body_line), []
+    return raw, []
 
 
 MAX_NESTING = 40
@@ -140,7 +137,9 @@ def card_files(cards_dir: Path) -> list[Path]:
     return scan_cards(cards_dir, "")[0]
 
 
-def scan_cards(cards_dir: Path, shown_dir: str) -> tuple[list[Path], list[Problem]]:
+def scan_cards(
+    cards_dir: Path, shown_dir: str, attachments: list[str] | None = None
+) -> tuple[list[Path], list[Problem]]:
     """Every card file under `cards_dir`, in a stable order (folder by folder, as paths sort), and a
     problem for each Markdown entry that is not published.
 
@@ -148,7 +147,8 @@ def scan_cards(cards_dir: Path, shown_dir: str) -> tuple[list[Path], list[Proble
     link is followed only when it stays inside `cards_dir` (a link to `/etc/shadow` would publish it);
     folders are never followed through links (a loop would never end). A dangling link or a special
     file (a FIFO blocks whoever reads it) is reported, never read. Found with os.scandir, which knows
-    each entry's type without a stat: `Path.rglob` took 0.17 s of a 1,000-card serve rebuild."""
+    each entry's type without a stat: `Path.rglob` took 0.17 s of a 1,000-card serve rebuild. The other
+    plain files (images a note embeds) go in `attachments`, relative to `cards_dir`, when it is given."""
     found: list[str] = []
     problems: list[Problem] = []
     root = os.path.realpath(cards_dir)
@@ -166,6 +166,8 @@ def scan_cards(cards_dir: Path, shown_dir: str) -> tuple[list[Path], list[Proble
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
                 elif not entry.name.endswith(".md"):
+                    if attachments is not None and entry.is_file(follow_symlinks=False):
+                        attachments.append(os.path.relpath(entry.path, cards_dir).replace(os.sep, "/"))
                     continue
                 elif entry.is_file(follow_symlinks=False):
                     found.append(entry.path)  # most cards: a plain file, known without a stat

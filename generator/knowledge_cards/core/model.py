@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# A slug: lower-case words of a-z and 0-9 joined by single hyphens, e.g. `unit-economics`.
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A slug: lower-case words of letters and digits joined by single hyphens, e.g. `unit-economics`
+# (letters of any script: a note named in Japanese keeps its name, names.slug_of).
+SLUG_PATTERN = re.compile(r"^[^\W_]+(?:-[^\W_]+)*$")
 
 
 def is_slug(text: object) -> bool:
     """True when `text` is a valid card slug."""
-    return isinstance(text, str) and SLUG_PATTERN.match(text) is not None
+    return isinstance(text, str) and SLUG_PATTERN.match(text) is not None and text == text.lower()
 
 
 class Status(enum.Enum):
@@ -99,6 +100,58 @@ class BodyLink:
     text: str | None = None
     """The text shown, when the link gives one (`[[slug|text]]`, `[text](slug.md)`)."""
     anchor: str = ""
+    name: str = ""
+    """The note's name as written, when the link named no file and no card (`[[Some Idea]]`): a title
+    or an alias may still name it, once every card is read; else its slug is the name's."""
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """How a site's notes are read, from the plugin's options: the same for every card of a build."""
+
+    link_resolution: str = "shortest"
+    """How a link by name finds its note: shortest, relative or absolute (names.py)."""
+    keys_namespace: str = ""
+    """When set, the card keys are read from this mapping of the front matter (`kcards: {status: draft}`),
+    and the notes' own top-level keys of the same names are theirs, not ours."""
+    own_keys: tuple[str, ...] = ()
+    """Front-matter keys the site's notes use for themselves: never warned about."""
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> Conventions:
+        """From the plugin's options as written (`kcards` reads the config file itself) or validated."""
+        resolution = options.get("link_resolution") or "shortest"
+        own = options.get("own_keys") or ()
+        return cls(
+            str(resolution),
+            str(options.get("keys_namespace") or ""),
+            tuple(str(key) for key in own) if isinstance(own, list | tuple) else (),
+        )
+
+
+DEFAULT_CONVENTIONS = Conventions()
+
+
+@dataclass(frozen=True)
+class Embed:
+    """An embed written in a body (`![[diagram.png|300]]`, `![[Note#Section]]`) and where."""
+
+    target: str
+    anchor: str
+    option: str
+    """After `|`: a size (`300`, `300x200`) or the alternative text."""
+    line: int
+    column: int
+    start: int
+    end: int
+    alone: bool
+    """Its line's only text: a note embedded there is shown as a block."""
+
+    @property
+    def is_note(self) -> bool:
+        """A note (no extension, or `.md`), not a file such as an image."""
+        name = self.target.rsplit("/", 1)[-1]
+        return "." not in name or name.lower().endswith(".md")
 
 
 @dataclass(frozen=True)
@@ -121,6 +174,15 @@ class Card:
     body: str = ""
     body_line: int = 1
     body_links: tuple[BodyLink, ...] = field(default=())
+    aliases: tuple[str, ...] = ()
+    """Other names links may use for the card (`aliases:` in front matter, as Obsidian keeps them)."""
+    permalink: str = ""
+    """A URL the card was published at before (`permalink:`), kept working by a redirect."""
+    headings: tuple[str, ...] = ()
+    """The body's heading texts and block ids (`^id`), for checking links to them."""
+    title_span: tuple[int, int] | None = None
+    """Where the body's first heading is, when it is the title (it is then not shown twice)."""
+    embeds: tuple[Embed, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The whole front matter as loaded (dates and numbers-like text kept as written): the site engine's
     page metadata, so it need not parse the YAML again."""

@@ -46,3 +46,21 @@ class CardsConfig(base.Config):
     """`mkdocs build` of at least this many card and placeholder pages renders their generated sections
     in a second process while MkDocs converts Markdown (same output, on the machine's other core);
     0 never does."""
+
+    link_resolution = c.Choice(("shortest", "relative", "absolute"), default="shortest")
+    """How a link that names a note (`[[Note Name]]`, `[[folder/Note]]`) finds it, as Obsidian and
+    Quartz name the ways: `shortest` (the note of that name wherever it is; a path only where two share
+    a name), `relative` (from the linking note's folder), `absolute` (from the notes' root)."""
+
+    editor_markdown = c.Type(bool, default=False)
+    """Read lists and line breaks as Obsidian's and Foam's editors show them: a list right after a
+    paragraph line is a list, lists nest by 2 spaces, a line break is a break. On for notes brought in
+    with `kcards init --from`; off for cards written for the site (standard Markdown)."""
+
+    keys_namespace = c.Type(str, default="")
+    """Read the card keys (`status`, `related`, ...) from this mapping of the front matter instead of
+    its top level (`kcards: {status: draft}` with `keys_namespace: kcards`), so that notes whose own
+    `status:` or `related:` mean something else keep them. Default: the top level."""
+
+    own_keys = c.ListOfItems(c.Type(str), default=[])
+    """Front-matter keys the site's notes use for themselves: accepted without a warning."""

@@ -34,6 +34,10 @@ tests/test_engine_internals.py (which fails, naming the internal, when an upgrad
    `path_to_url(url)` logs a link's problem at the level `validation:` sets and records the anchors it
    asks of each page in `links_to_anchors`. `kcards check` calls it on the links it finds (verdict.py),
    so its verdict on links is the engine's own.
+10. `File.dest_uri`, `url` and `abs_dest_path`: cached properties of a file, the last two made from the
+   first. MkDocs 1.6 lets a plugin set `dest_uri`; the other two are dropped with it so that they are
+   made again from the new one (a card whose file is named `Unit Economics.md` is published at
+   `unit-economics/`).
 9. `Abort`, the engine's exception for a build that fails with one message and no traceback:
    MkDocs' `mkdocs.exceptions.Abort`, ProperDocs' own class of the same name (each engine's command
    catches only its own).
@@ -229,3 +233,13 @@ def abort(message: str) -> Exception:
     from mkdocs.exceptions import Abort
 
     return Abort(message)
+
+
+# 10. Where a page is published.
+
+
+def move_page(file: File, dest_uri: str) -> None:
+    """Publish `file` at `dest_uri` (its URL follows)."""
+    file.dest_uri = dest_uri
+    for derived in ("url", "abs_dest_path"):
+        file.__dict__.pop(derived, None)

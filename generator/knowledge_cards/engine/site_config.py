@@ -48,9 +48,14 @@ def override_dirs(config: MkDocsConfig) -> list[Path]:
     return [Path(d) / "kcards" for d in config.theme.dirs]
 
 
+EDITOR_EXTENSIONS = ("nl2br", "pymdownx.mark")
+"""With `editor_markdown`: a line break is a break and `==text==` a highlight, as in Obsidian (kept
+extensions: Python-Markdown's own and pymdown-extensions')."""
+
+
 def configure(config: MkDocsConfig, options: CardsConfig) -> list[Asset]:
     """Put in place what the site needs; returns the assets to publish. Raises PluginError (one line)."""
-    for name in REQUIRED_EXTENSIONS:
+    for name in REQUIRED_EXTENSIONS + (EDITOR_EXTENSIONS if options.editor_markdown else ()):
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
     _ensure_mermaid_fence(config)

@@ -24,14 +24,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..core.knowledge_base import KnowledgeBase, ParseCache, collector_paused, display_path, load_knowledge_base
 from ..core.load import unsafe_reason
-from ..core.model import Card
+from ..core.model import Card, Conventions
+from ..core.names import page_stem
 from ..core.problems import Code, Problem, Severity, error, warning
+from ..render.context import NoteSettings
 from ..render.headings import HeadingStyle
 from ..render.pages import PageRenderer
 from ..render.templates import make_environment
 from .assets import Asset
 from .config import CardsConfig
-from .internals import GeneratedPageFile
+from .internals import GeneratedPageFile, move_page
 from .navigation import MAP_PAGE, PROGRESS_PAGE, SITE_PAGES, TAGS_PAGE, TO_WRITE_PAGE
 from .site_config import TAGS_PLUGINS, cards_prefix, cards_title, check_overrides, override_dirs
 
@@ -100,6 +102,12 @@ class SiteFiles:
                     for f in files
                     if f.src_uri.startswith(prefix) and f.src_uri.endswith(".md") and not f.inclusion.is_included()
                 ),
+                conventions=Conventions.from_options(options),
+                attachments=frozenset(
+                    f.src_uri.removeprefix(prefix)
+                    for f in files
+                    if f.src_uri.startswith(prefix) and not f.src_uri.endswith(".md")
+                ),
             )
         for problem in kb.problems:
             report(problem)
@@ -109,6 +117,7 @@ class SiteFiles:
             if broken is not None:
                 broken.content_string = ""
         _add_assets(files, config, assets)
+        _place_cards(files, kb, prefix)
         src_path_of = {node.slug: prefix + node.path for node in kb.graph.nodes.values()}
         placeholder_files = []
         collided: dict[str, File] = {}
@@ -143,8 +152,17 @@ class SiteFiles:
             self.env.globals["cards_folder"] = display_path((Path(config.docs_dir) / prefix).resolve(), root) + "/"
             check_overrides(self.env, override_dirs(config))
         style = HeadingStyle.from_toc_config(config.mdx_configs.get("toc") or {})
+        notes = NoteSettings(kb.attachments, prefix, kb.names, kb.conventions.link_resolution, options.editor_markdown)
         renderer = PageRenderer(
-            self.env, kb.graph, src_path_of, url_of, kb.quizzes, kb.paths, home_path=prefix + "index.md", style=style
+            self.env,
+            kb.graph,
+            src_path_of,
+            url_of,
+            kb.quizzes,
+            kb.paths,
+            home_path=prefix + "index.md",
+            style=style,
+            notes=notes,
         )
         build = SiteBuild(
             kb,
@@ -227,6 +245,37 @@ class SiteFiles:
         pages = {prefix + path: render[path]() for path, on in wanted.items() if on}
         self._site_pages_made = (key, pages, dict(renderer.page_parts))
         return pages
+
+
+def _place_cards(files: Files, kb: KnowledgeBase, prefix: str) -> None:
+    """A card whose file is not named by its slug (`My Area/Unit Economics.md`, a folder's `index.md`)
+    is published at its slug's URL (`my-area/unit-economics/`), never over another page."""
+    taken = {file.dest_uri: file for file in files.documentation_pages()}
+    for card in kb.cards:
+        stem = page_stem(card.path, card.slug)
+        if stem == card.path[: -len(".md")]:
+            continue
+        file = files.get_file_from_path(prefix + card.path)
+        if file is None:
+            continue
+        index = stem.endswith("/index") or stem == "index"
+        dest = prefix + (stem + ".html" if index or not file.use_directory_urls else stem + "/index.html")
+        if dest == file.dest_uri:
+            continue
+        there = taken.get(dest)
+        if there is not None:
+            report(
+                error(
+                    kb.display_paths[card.slug],
+                    1,
+                    Code.DUPLICATE_SLUG,
+                    f"this card would be published at {dest}, where {there.src_uri} is; it stays at {file.url}",
+                )
+            )
+            continue
+        taken.pop(file.dest_uri, None)
+        move_page(file, dest)
+        taken[dest] = file
 
 
 def _errors_by_page(

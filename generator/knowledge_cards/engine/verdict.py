@@ -27,6 +27,7 @@ from ..core.code_regions import code_regions
 from ..core.frontmatter import split_front_matter
 from ..core.knowledge_base import KnowledgeBase, display_path
 from ..core.links import find_links
+from ..core.names import is_anchor_id
 from ..core.problems import Code, Problem, Severity
 from ..render.headings import HeadingStyle
 from ..render.sections import TAIL_HEADINGS
@@ -205,14 +206,18 @@ def _engine_links(page: _Page, kb: KnowledgeBase) -> Iterator[tuple[str, int, in
         return
     exists = _exists_for(page, kb)
     ours = find_links(body, exists) if page.slug is not None else []
-    for link in ours:
-        if link.anchor and link.valid and link.target in kb.graph.nodes:  # written as a Markdown link to the anchor
-            node = kb.graph.node(link.target)
-            yield (
-                posixpath.relpath(node.path, posixpath.dirname(_card_path(page, kb)) or ".") + link.anchor,
-                link.line,
-                link.column,
+    card = kb.graph.cards.get(page.slug) if page.slug is not None else None
+    for link in card.body_links if card is not None else ():
+        assert card is not None
+        # Written as a Markdown link to the anchor: an id the engine checks (a heading's text or a block is
+        # checked with the cards); a card not written yet is linked without it.
+        if link.anchor and is_anchor_id(link.anchor[1:]) and link.slug in kb.graph.cards:
+            target = (
+                ""
+                if link.slug == card.slug
+                else posixpath.relpath(kb.graph.cards[link.slug].path, posixpath.dirname(card.path) or ".")
             )
+            yield target + link.anchor, link.line - card.body_line + 1, link.column
     starts, ends = [link.start for link in ours], [link.end for link in ours]  # in order, never overlapping
     text = code_regions(body).blanked(body)
     places = _Lines(text)

@@ -6,7 +6,7 @@ One small explicit context, built once, instead of each unit keeping its own cop
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jinja2
 
@@ -14,6 +14,7 @@ from ..core.graph import KnowledgeGraph
 from ..core.learning_paths import LearningPath, PathStep
 from ..core.links import relative_url
 from ..core.model import Status
+from ..core.names import Attachments, Names
 from ..core.quiz import Quiz
 from .headings import HeadingStyle
 
@@ -33,6 +34,19 @@ class LinkView:
 
 
 @dataclass(frozen=True)
+class NoteSettings:
+    """What drawing notes brought from an editor needs: their other files (for embeds) and where they
+    are published, how a name finds a note, and whether lists read as the editor shows them."""
+
+    attachments: Attachments = field(default_factory=Attachments)
+    prefix: str = ""
+    """The cards folder inside docs_dir (`cards/`, or ''): where an attachment's URL starts."""
+    names: Names = field(default_factory=lambda: Names.of(()))
+    link_resolution: str = "shortest"
+    editor_markdown: bool = False
+
+
+@dataclass(frozen=True)
 class RenderContext:
     """The build's graph, pages and templates, as every page part needs them."""
 
@@ -46,6 +60,7 @@ class RenderContext:
     style: HeadingStyle
     steps: Mapping[str, list[PathStep]]
     """Each card's place in every path it is on (a lookup, so a 5,000-card path stays linear)."""
+    notes: NoteSettings = field(default_factory=NoteSettings)
 
     @classmethod
     def build(
@@ -58,13 +73,14 @@ class RenderContext:
         paths: tuple[LearningPath, ...],
         home_path: str,
         style: HeadingStyle,
+        notes: NoteSettings | None = None,
     ) -> RenderContext:
         """The context, with the path steps worked out once."""
         steps: dict[str, list[PathStep]] = {}
         for path in paths:
             for index, slug in enumerate(path.cards):
                 steps.setdefault(slug, []).append(PathStep(path, index))
-        return cls(env, graph, src_path_of, url_of, quizzes, paths, home_path, style, steps)
+        return cls(env, graph, src_path_of, url_of, quizzes, paths, home_path, style, steps, notes or NoteSettings())
 
     def status(self, slug: str) -> Status:
         return self.graph.node(slug).status

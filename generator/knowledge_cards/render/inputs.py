@@ -39,8 +39,29 @@ class PageInputs:
             repr(self.context.quizzes.get(slug)),
             [self._fingerprint(other) for other in sorted(shown) if other in graph.nodes],
             [(step.path.id, step.path.title, len(step.path.cards), step.index) for step in steps],
+            self._embedded(slug),
         ]
         return hashlib.sha256(repr(facts).encode()).hexdigest()
+
+    def _embedded(self, slug: str) -> list[object]:
+        """What the card's embeds show: the files they find, and the text of the notes they embed (and of
+        the notes those embed), so that an edit to an embedded note makes the page again."""
+        notes, cards = self.context.notes, self.context.graph.cards
+        shown: list[object] = []
+        todo, seen = [slug], {slug}
+        while todo:
+            card = cards.get(todo.pop())
+            for embed in card.embeds if card is not None else ():
+                if not embed.is_note:
+                    shown.append((embed.target, notes.attachments.find(embed.target, card.path)))  # type: ignore[union-attr]
+                    continue
+                found = notes.names.find(embed.target, card.path, notes.link_resolution)  # type: ignore[union-attr]
+                other = notes.names.slug_of_path.get(found) if found is not None else None
+                shown.append((embed.target, other, cards[other].body if other in cards else None))
+                if other is not None and other not in seen and len(seen) <= 64:
+                    seen.add(other)
+                    todo.append(other)
+        return shown
 
     def _fingerprint(self, slug: str) -> str:
         """What other pages show of a card: many pages show the same cards."""

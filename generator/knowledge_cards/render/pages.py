@@ -18,7 +18,7 @@ from ..core.learning_paths import LearningPath
 from ..core.model import Card
 from ..core.quiz import Quiz
 from .card_page import CardPages, PageHeadings, PageSections
-from .context import LinkView, RenderContext
+from .context import LinkView, NoteSettings, RenderContext
 from .headings import HeadingStyle
 from .inputs import PageInputs
 from .path_nav import PathNavigation
@@ -50,11 +50,12 @@ class PageRenderer:
         paths: tuple[LearningPath, ...] = (),
         home_path: str = "index.md",
         style: HeadingStyle | None = None,
+        notes: NoteSettings | None = None,
     ) -> None:
         self.style = style or HeadingStyle()
         self.graph = graph
         self.context = RenderContext.build(
-            env, graph, src_path_of, url_of, quizzes or {}, tuple(paths), home_path, self.style
+            env, graph, src_path_of, url_of, quizzes or {}, tuple(paths), home_path, self.style, notes
         )
         path_nav = PathNavigation(self.context)
         self.tail = TailSections(self.context, path_nav)
