@@ -229,3 +229,35 @@ def test_bad_notes_get_a_line_each_and_the_rest_publishes(tmp_path: Path, monkey
     assert cycle.count("Second.") == 1 and cycle.count("First.") == 1  # B once, then A only as a link
     assert (tmp_path / "site/site/area/area-same-name/index.html").is_file()
     assert sources_snapshot(notes) == before
+
+
+def test_what_the_obsidian_help_vault_taught(tmp_path: Path) -> None:
+    """Constructs found in Obsidian's own help vault (173 notes) that once failed or showed raw."""
+    notes = tmp_path / "vault"
+    write_tree(
+        notes,
+        {
+            "Guide.md": "---\ndescription:\nmobile: false\n---\n"
+            "A Markdown link to a note not written yet: [Custom name](Example.md).\n\n"
+            "A subheading: [[Sidebar#Hidden sidebars#On mobile]]; no heading at all: [[Sidebar#]].\n\n"
+            "An image linked by name from another folder: ![shot](shot.png#interface)\n\n"
+            "| Picture |\n|---|\n| ![[shot.png\\|100]] |\n\n"
+            "Math after code: `$$` then\n\n$$\nx^2\n$$\n",
+            "Sidebar.md": "## Hidden sidebars\n\n### On mobile\n\nSwipe.\n",
+            "Attachments/shot.png": "not really a png",
+        },
+    )
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert kcards(["init", str(tmp_path / "site"), "--from", str(notes)]) == 0
+    config = (tmp_path / "site/mkdocs.yml").read_text(encoding="utf-8")
+    assert 'own_keys: ["mobile"]' in config  # the vault's own key, found by init
+    assert check(tmp_path / "site") == (0, [])
+    build = run_mkdocs_build(tmp_path / "site", "--strict")
+    assert build.returncode == 0, build.output
+    page = (tmp_path / "site/site/guide/index.html").read_text(encoding="utf-8")
+    assert 'kc-link--unwritten" href="../example/"' in page
+    assert 'href="../sidebar/#on-mobile"' in page and 'href="../sidebar/">Sidebar</a>' in page
+    assert '<img alt="shot" src="../Attachments/shot.png#interface"' in page
+    assert '<img src="../Attachments/shot.png" alt="shot.png" width="100"' in page
+    assert page.count("<math ") == 1
+    assert_site_whole(tmp_path / "site/site")

@@ -35,7 +35,9 @@ class InitError(Exception):
     """Why nothing was written: one line for the user."""
 
 
-def plan(site_name: str, notes: str | None = None, keys_namespace: bool = False) -> list[PlannedFile]:
+def plan(
+    site_name: str, notes: str | None = None, keys_namespace: bool = False, own_keys: list[str] | None = None
+) -> list[PlannedFile]:
     """Every file of a new knowledge base named `site_name`, rendered from the package's templates.
     With `notes` (a folder, as the config file will name it): a site whose cards are those notes, read
     where they are, and no example cards."""
@@ -53,6 +55,8 @@ def plan(site_name: str, notes: str | None = None, keys_namespace: bool = False)
         "notes": notes or "",
         "notes_yaml": json.dumps(notes or "", ensure_ascii=False),
         "keys_namespace": keys_namespace,
+        "own_keys": json.dumps(own_keys or [], ensure_ascii=False),
+        "has_own_keys": bool(own_keys),
     }
     if notes:
         files = {"mkdocs.yml": "mkdocs.yml.j2", "README.md": "README_notes.md.j2", ".gitignore": "gitignore.j2"}
@@ -69,13 +73,24 @@ def plan(site_name: str, notes: str | None = None, keys_namespace: bool = False)
     return [PlannedFile(path, env.get_template(template).render(context)) for path, template in files.items()]
 
 
-_OWN_STATUS = re.compile(r"^(status|related|parent|explore|loop|sources|prerequisites)\s*:\s*(.*)$", re.MULTILINE)
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w -]*?)\s*:(?:\s|$)", re.MULTILINE)
 
 
-def notes_keep_keys_of_their_own(notes: Path, limit: int = 5000) -> bool:
-    """Whether the notes use a card key for something else (`status: in progress`, `related: [[x]]`):
-    then the site reads the card keys from a `kcards:` mapping instead. Front matter only; at most
-    `limit` notes are looked at."""
+def notes_own_keys(notes: Path, limit: int = 5000) -> list[str]:
+    """The top-level front-matter keys the notes use that neither the cards nor other known tools do
+    (`mobile:` in Obsidian's help vault): the site lists them as its own, so they pass quietly."""
+    from ..core.keys import CARD_KEYS, ENGINE_KEYS, FOREIGN_KEYS
+
+    known = {*CARD_KEYS, *ENGINE_KEYS, *FOREIGN_KEYS, "aliases", "permalink", "kcards"}
+    found: set[str] = set()
+    for _, text in _front_matters(notes, limit):
+        found.update(key for key in _TOP_KEY.findall(text) if key not in known)
+    return sorted(found)[:50]
+
+
+def _front_matters(notes: Path, limit: int) -> list[tuple[Path, str]]:
+    """The front matter (the text between the `---` lines) of up to `limit` notes, hidden folders left out."""
+    found = []
     for count, path in enumerate(sorted(notes.rglob("*.md"))):
         if count >= limit:
             break
@@ -85,10 +100,21 @@ def notes_keep_keys_of_their_own(notes: Path, limit: int = 5000) -> bool:
             text = path.read_text(encoding="utf-8-sig")[:20000]
         except (OSError, UnicodeDecodeError):
             continue
-        if not text.startswith("---"):
-            continue
         end = text.find("\n---", 3)
-        for key, value in _OWN_STATUS.findall(text[: end if end > 0 else 0]):
+        if text.startswith("---") and end > 0:
+            found.append((path, text[3:end]))
+    return found
+
+
+_OWN_STATUS = re.compile(r"^(status|related|parent|explore|loop|sources|prerequisites)\s*:\s*(.*)$", re.MULTILINE)
+
+
+def notes_keep_keys_of_their_own(notes: Path, limit: int = 5000) -> bool:
+    """Whether the notes use a card key for something else (`status: in progress`, `related: [[x]]`):
+    then the site reads the card keys from a `kcards:` mapping instead. Front matter only; at most
+    `limit` notes are looked at."""
+    for _, text in _front_matters(notes, limit):
+        for key, value in _OWN_STATUS.findall(text):
             value = value.strip().strip("'\"")
             if key == "status" and value and value not in ("complete", "draft", "stub"):
                 return True

@@ -226,14 +226,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Start a new knowledge base in DIR that builds and serves at once; never overwrite."""
-    from .init import InitError, notes_folder, notes_keep_keys_of_their_own, plan, site_name_for, write_project
+    from .init import (
+        InitError,
+        notes_folder,
+        notes_keep_keys_of_their_own,
+        notes_own_keys,
+        plan,
+        site_name_for,
+        write_project,
+    )
 
     target = Path(args.dir)
     try:
         if args.notes:
             notes = Path(args.notes)
             folder = notes_folder(target, notes)
-            planned = plan(args.name or site_name_for(notes), folder, notes_keep_keys_of_their_own(notes))
+            planned = plan(
+                args.name or site_name_for(notes), folder, notes_keep_keys_of_their_own(notes), notes_own_keys(notes)
+            )
         else:
             planned = plan(args.name or site_name_for(target))
         written = write_project(target, planned)

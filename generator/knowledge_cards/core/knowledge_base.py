@@ -419,11 +419,14 @@ def _missing_embeds(
                 message = f"embed ![[{embed.target}]]: no note of that name yet; it shows as a link to its placeholder"
                 problems.append(warning(shown, embed.line, Code.INVALID_SLUG, message, column=embed.column))
                 continue
+            if embed.anchor:
+                continue  # a section: whether it holds the embed that leads back is the page's to see
             seen, todo = {slug}, [slug]  # does the embedded note lead back here through its own embeds?
             while todo:
                 other = by_slug.get(todo.pop())
                 for inner in other.embeds if other is not None else ():
-                    inner_slug = note_of(other, inner.target) if inner.is_note else None  # type: ignore[arg-type]
+                    whole = inner.is_note and not inner.anchor
+                    inner_slug = note_of(other, inner.target) if whole else None  # type: ignore[arg-type]
                     if inner_slug == card.slug:
                         message = (
                             f"embed ![[{embed.target}]]: it embeds this note again (a cycle); "

@@ -196,7 +196,9 @@ def find_embeds(body: str) -> list[FoundEmbed]:
     for match in _EMBED.finditer(text):
         if _escaped(text, match.start()):
             continue
-        target, _, anchor = match.group("target").strip().partition("#")
+        # In a table `|` is written `\|`: its backslash is no part of the name.
+        target, _, anchor = match.group("target").strip().removesuffix("\\").partition("#")
+        anchor = anchor.strip("#").rsplit("#", 1)[-1]  # `![[Note#Section#Subsection]]`: the last one
         line, column = place(match.start())
         start_of_line = text.rfind("\n", 0, match.start()) + 1
         end_of_line = text.find("\n", match.end())

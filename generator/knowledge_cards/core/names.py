@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import quote, unquote
 
 from .model import is_slug
 
@@ -179,6 +180,25 @@ class Attachments:
         for path in ordered:
             by_name.setdefault(posixpath.basename(path).lower(), []).append(path)
         return cls(frozenset(ordered), {name: tuple(found) for name, found in by_name.items()})
+
+    def relinked(self, url: str, from_path: str) -> str | None:
+        """A Markdown link's or image's URL (`![](diagram.png)`) that names no file from the note's
+        folder but a file by its name elsewhere, as Obsidian finds it: the URL to that file, relative to
+        the note; None when the URL stands as it is."""
+        if not url or url.startswith(("/", "#")) or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url):
+            return None
+        path, _, fragment = url.partition("#")
+        path = unquote(path)
+        if path.lower().endswith(".md") or path in ("", "."):
+            return None  # a note: the cards' links find those
+        folder = posixpath.dirname(from_path)
+        if posixpath.normpath(posixpath.join(folder, path)) in self.paths:
+            return None
+        found = self.find(path, from_path)
+        if found is None:
+            return None
+        moved = quote(posixpath.relpath(found, folder or "."))
+        return moved + ("#" + fragment if fragment else "")
 
     def find(self, target: str, from_path: str) -> str | None:
         """The file `target` names, seen from the note at `from_path`; None when there is none."""

@@ -29,7 +29,7 @@ def engine_meta(meta: dict[Any, Any], keys: tuple[str, ...], warn: Warn) -> dict
     """The page keys of `meta` (those in `keys`) that may reach the theme, each checked."""
     kept: dict[str, Any] = {}
     for key in keys:
-        if key not in meta:
+        if meta.get(key) is None:  # absent, or written empty (`description:`): nothing to hand on
             continue
         value = meta[key]
         check: Callable[[Any], Any] = _CHECKS.get(key, _text)

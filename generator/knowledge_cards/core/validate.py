@@ -281,13 +281,15 @@ def validate_card(
             continue
         target, name = found
         text = link.text
+        # `[[Note#]]` names no heading; `[[Note#Section#Subsection]]` the last one, as Obsidian reads it.
+        anchor = "#" + link.anchor.strip("#").rsplit("#", 1)[-1].strip() if link.anchor.strip("#") else ""
         if text is None and link.form == "wiki" and link.target and not is_slug(link.target):
             text = link.target  # `[[Unit Economics]]` shows as its editor shows it
-            if link.anchor and not link.anchor.startswith("#^"):
-                text += " > " + link.anchor[1:]  # `[[Unit Economics#Margin]]`: "Unit Economics > Margin"
-        elif text is None and not link.target and link.anchor:
-            text = link.anchor[1:]  # `[[#Heading]]`: the heading's text
-        body_links.append(BodyLink(target, line, link.column, link.start, link.end, text, link.anchor, name))
+            if anchor and not anchor.startswith("#^"):
+                text += " > " + anchor[1:]  # `[[Unit Economics#Margin]]`: "Unit Economics > Margin"
+        elif text is None and not link.target and anchor:
+            text = anchor[1:]  # `[[#Heading]]`: the heading's text
+        body_links.append(BodyLink(target, line, link.column, link.start, link.end, text, anchor, name))
 
     page_meta = engine_meta(
         raw.meta.data, ENGINE_KEYS, lambda message, *path: check.warn(Code.BAD_VALUE, message, *path)
@@ -391,9 +393,10 @@ def _link_target(check: _Checker, target: str, form: str, own: str) -> tuple[str
         return check.names.slug_of_path[found], ""
     if is_slug(text):
         return text, text if form == "wiki" else ""  # a card by slug, else perhaps a title or an alias
-    if form == "inline" or ".." in text.split("/") or not slug_of(text.rsplit("/", 1)[-1]):
-        return None
-    return slug_of(text.rsplit("/", 1)[-1]), text
+    text = unquote(text) if form == "inline" else text  # `[text](Unit%20Economics.md)`
+    if ".." in text.split("/") or text.startswith("/") or not slug_of(text.rsplit("/", 1)[-1]):
+        return None  # out of the notes, or no name at all
+    return slug_of(text.rsplit("/", 1)[-1]), text  # a note not written yet (by this name): its placeholder
 
 
 # An ATX heading: up to three spaces, one to six `#`, a space, the text, optional closing `#`s.

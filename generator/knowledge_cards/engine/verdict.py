@@ -226,6 +226,8 @@ def _engine_links(page: _Page, kb: KnowledgeBase) -> Iterator[tuple[str, int, in
         if before >= 0 and match.start() < ends[before]:
             continue  # a card link: the plugin writes it
         url = match.group(1).strip("<>")
+        if url and card is not None:  # a file found by its name, as the page links it
+            url = kb.attachments.relinked(url, card.path) or url
         if url:
             yield (url, *places(match.start(1)))
     labels = {_label(m.group(1) if m.group(1) else m.group(2)) for m in _REFERENCE.finditer(text)}

@@ -87,6 +87,7 @@ class CardPages:
         if card.title_span is not None:  # the note's own `# Title`: the page has its title already
             edits.append((*card.title_span, ""))
         edits += obsidian_edits(card.body, regions, self.context.notes.editor_markdown)
+        edits += self.relinked_files(card, regions)
         edits += self.embed_edits(card, card.slug, (card.slug,))
         if card.loop:
             section = env.get_template("at_a_glance.md.j2").render(slot=slot)
@@ -108,6 +109,20 @@ class CardPages:
                 continue
             edits.append((link.start, link.end, self._body_link(card, link, base or card.slug)))
             position = link.end
+        return edits
+
+    def relinked_files(self, card: Card, regions: CodeRegions) -> list[Edit]:
+        """A Markdown image or link to a file by a name the note's folder does not have (`![](diagram.png)`
+        with the image in `attachments/`) leads to the file of that name, as in the notes' editor."""
+        if "](" not in card.body or not self.context.notes.attachments.paths:
+            return []
+        edits = []
+        for match in MARKDOWN_URL.finditer(card.body):
+            if regions.is_hidden(match.start()):
+                continue
+            moved = self.context.notes.attachments.relinked(match["url"], card.path)
+            if moved is not None:
+                edits.append((match.start("url"), match.end("url"), moved))
         return edits
 
     def embed_edits(self, card: Card, base: str, embedding: tuple[str, ...]) -> list[Edit]:
@@ -143,7 +158,8 @@ class CardPages:
             text = _section(_edited(inner, inner_edits), embed.anchor, context.style).strip("\n")
             # The source, as a Markdown link to its file: the engine resolves it and checks the anchor.
             source = quote(relative_path(context.src_path_of[base], context.src_path_of[slug]))
-            anchor = "#" + _anchor_id(embed.anchor, context.style) if embed.anchor else ""
+            # A block's id is not one the engine knows: the link leads to the note.
+            anchor = "#" + _anchor_id(embed.anchor, context.style) if embed.anchor and embed.anchor[0] != "^" else ""
             shown = f"[{_md_text(title)}]({source}{anchor})"
             quoted = "\n".join(("    " + line) if line.strip() else "" for line in text.split("\n"))
             edits.append((embed.start, embed.end, f'!!! quote "{shown.replace(chr(34), "&quot;")}"\n\n{quoted}\n'))
@@ -259,6 +275,9 @@ def _anchor_id(anchor: str, style: HeadingStyle) -> str:
         return anchor
     return style.slugify(anchor, style.separator)
 
+
+MARKDOWN_URL = re.compile(r"\]\([^\S\n]*<?(?P<url>[^\s()<>]+)")
+"""A Markdown link's or image's URL, after its text's closing bracket."""
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".bmp")
 

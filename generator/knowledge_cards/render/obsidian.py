@@ -141,15 +141,17 @@ def _math(body: str, regions: CodeRegions) -> list[Edit]:
     """`$$...$$` as a block of MathML (on lines of its own), `$...$` inline."""
     edits: list[Edit] = []
     taken: list[tuple[int, int]] = []
-    for match in _BLOCK_MATH.finditer(body):
-        if regions.is_hidden(match.start()) or not match["tex"].strip():
+    text = regions.blanked(body)  # a `$$` in code (`` `$$` ``) opens nothing
+    for match in _BLOCK_MATH.finditer(text):
+        if not match["tex"].strip():
             continue
-        edits.append((match.start(), match.end(), "\n\n" + math_html(match["tex"].strip(), block=True) + "\n\n"))
+        tex = body[match.start("tex") : match.end("tex")].strip()
+        edits.append((match.start(), match.end(), "\n\n" + math_html(tex, block=True) + "\n\n"))
         taken.append((match.start(), match.end()))
-    for match in _INLINE_MATH.finditer(body):
-        if regions.is_hidden(match.start()) or any(start <= match.start() < end for start, end in taken):
+    for match in _INLINE_MATH.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
             continue
-        edits.append((match.start(), match.end(), math_html(match["tex"], block=False)))
+        edits.append((match.start(), match.end(), math_html(body[match.start("tex") : match.end("tex")], block=False)))
     return edits
 
 
