@@ -8,7 +8,6 @@ import contextlib
 import io
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
