@@ -89,7 +89,9 @@ class Session:
         self.plugin = config.plugins["knowledge-cards"]
         expected = fresh()
         actual = site_files(self.site)
-        assert sorted(actual) == sorted(expected), "the rebuilt site has other files than a fresh build"
+        assert sorted(actual) == sorted(expected), (
+            f"the rebuilt site has other files than a fresh build: {sorted(set(actual) ^ set(expected))}"
+        )
         wrong = [name for name in expected if actual[name] != expected[name]]
         assert not wrong, f"these files differ from a fresh build's: {wrong}"
 

@@ -162,6 +162,9 @@ def test_only_materials_inline_scripts_and_no_handlers_in_pages(csp_site: CspSit
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), page
         assert not re.search(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", html, re.I), page
+        if 'http-equiv="refresh"' in html:  # an old address's redirect: no script at all
+            assert "<script" not in html, page
+            continue
         ours = re.findall(r'<script src="([^"]*kcards[^"]*)"', html)
         assert [s.split("assets/kcards/")[1] for s in ours] == ["vendor/mermaid.min.js", "kcards.js", "kcards-map.js"]
 

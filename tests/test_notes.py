@@ -261,3 +261,27 @@ def test_what_the_obsidian_help_vault_taught(tmp_path: Path) -> None:
     assert '<img src="../Attachments/shot.png" alt="shot.png" width="100"' in page
     assert page.count("<math ") == 1
     assert_site_whole(tmp_path / "site/site")
+
+
+def test_old_addresses_keep_working(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    """A placeholder's address once its card is written in a folder, a `permalink`, and `aliases` lead to
+    the card by a page that redirects without a script; a redirect never takes a page's place."""
+    placeholder = tiny_site({"cards/a.md": "---\ntitle: A\nsummary: S\n---\nSee [[unit-economics]].\n"}, "--strict")
+    assert placeholder.returncode == 0 and "Write this card" in placeholder.page("unit-economics")
+    written = tiny_site(
+        {
+            "cards/e-commerce/unit-economics.md": "---\ntitle: Unit Economics\nsummary: S\npermalink: /old/ue/\n"
+            "aliases: [Contribution, A]\n---\nBody.\n"
+        },
+        "--strict",
+    )
+    assert written.returncode == 0, written.output
+    for old, href in (
+        ("unit-economics", "../e-commerce/unit-economics/"),
+        ("old/ue", "../../e-commerce/unit-economics/"),
+        ("contribution", "../e-commerce/unit-economics/"),
+    ):
+        page = written.page(old)
+        assert f'<meta http-equiv="refresh" content="0; url={href}">' in page, old
+        assert "<script" not in page
+    assert "Body" not in written.page("a") and "<h1" in written.page("a")  # the alias 'A' left card a alone

@@ -8,6 +8,7 @@ Titles are escaped: Material prints nav and toc titles as HTML.
 from __future__ import annotations
 
 import html
+import posixpath
 from typing import Any
 
 from mkdocs.structure.files import Files
@@ -15,6 +16,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import nest_paths
 
 from ..core.graph import KnowledgeGraph
+from ..core.names import slug_of
 from ..render.headings import Heading
 from ..render.pages import PageHeadings
 from .config import CardsConfig
@@ -100,8 +102,35 @@ def cards_nav(graph: KnowledgeGraph, options: CardsConfig, prefix: str, tags_pag
         cards.append({"Tags": prefix + TAGS_PAGE})
     if options.to_write_page:
         cards.append({"Cards to write": prefix + TO_WRITE_PAGE})
-    cards += [entry(slug) for slug in graph.roots()]
+    cards += _by_folder(graph, [slug for slug in graph.roots() if slug in graph.cards], entry)
     return cards
+
+
+def _by_folder(graph: KnowledgeGraph, roots: list[str], entry: Any) -> list[Any]:
+    """Cards without a parent, in their folders' sections (notes keep their vault's shape): a folder's
+    note (`area/index.md`, or the card named as the folder) is the section, the others under it; a
+    folder without one is a section named as the folder."""
+    tree: dict[str, Any] = {"cards": [], "folders": {}}
+    for slug in roots:
+        folder = posixpath.dirname(graph.cards[slug].path)
+        node = tree
+        for part in folder.split("/") if folder else ():
+            node = node["folders"].setdefault(part, {"cards": [], "folders": {}})
+        node["cards"].append(slug)
+
+    def items(node: dict[str, Any]) -> list[Any]:
+        found = [entry(slug) for slug in node["cards"]]
+        for name, below in sorted(node["folders"].items(), key=lambda item: item[0].casefold()):
+            inner = items(below)
+            note = next((slug for slug in below["cards"] if slug == slug_of(name)), None)
+            if note is not None and len(inner) == 1:
+                found.append(inner[0])  # the folder is its one card (with its own children)
+                continue
+            title = html.escape(graph.node(note).title) if note is not None else html.escape(name)
+            found.append({title: inner})
+        return found
+
+    return items(tree)
 
 
 def page_toc(body: TableOfContents, headings: PageHeadings, base_level: int = 0) -> TableOfContents:

@@ -96,7 +96,8 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         env.loader = jinja2.ChoiceLoader([env.loader, ours] if env.loader is not None else [ours])
         if self.serving:  # MkDocs makes a new environment per rebuild: keep the theme's compiled templates
             env.bytecode_cache = self.serve_cache.templates
-            self.serve_cache.note_structure(files)  # every page is read: which kept outputs still hold
+            # Every page is read: which kept outputs still hold (not one a redirect wrote over since).
+            self.serve_cache.note_structure(files, self.site_files.redirected)
         return None
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:

@@ -206,7 +206,7 @@ class ServeCache:
         kept = self._search_entries.get(src) if search_index is not None else None
         page.search_entries = kept  # type: ignore[attr-defined]
 
-    def note_structure(self, files: Files) -> None:
+    def note_structure(self, files: Files, overwritten: frozenset[str] = frozenset()) -> None:
         """After every page was read (on_env): the site's structure, in every page's output; then which
         kept outputs still hold, and, with `--dirty`, which pages MkDocs need not write again."""
         listings = [
@@ -227,7 +227,7 @@ class ServeCache:
                 continue
             if page.cached.output_key == self._output_key(src):
                 self.outputs_reused.add(src)
-                if self.dirty:
+                if self.dirty and file.dest_uri not in overwritten:  # `overwritten`: other files were there
                     internals.skip_writing(file)
             else:
                 page.render_again()
@@ -256,7 +256,7 @@ class ServeCache:
                 ],
             )
         dests = {file.src_uri: file.abs_dest_path for file in files.documentation_pages()}
-        written = set(dests.values())
+        written = {file.abs_dest_path for file in files}  # another file (a redirect) may be there now
         for src, dest in self._dests.items():
             if src not in dests and dest not in written and os.path.isfile(dest):
                 os.remove(dest)

@@ -9,6 +9,7 @@ what only changes when the graph does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -23,9 +24,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..core.knowledge_base import KnowledgeBase, ParseCache, collector_paused, display_path, load_knowledge_base
+from ..core.links import relative_url
 from ..core.load import unsafe_reason
 from ..core.model import Card, Conventions
-from ..core.names import page_stem
+from ..core.names import page_stem, slug_of
 from ..core.problems import Code, Problem, Severity, error, warning
 from ..render.context import NoteSettings
 from ..render.headings import HeadingStyle
@@ -70,6 +72,10 @@ class SiteFiles:
     serve session while what they are made from is unchanged."""
 
     def __init__(self, serving: bool) -> None:
+        self._redirects: set[str] = set()
+        """The redirect pages of the last build of this serve session (site paths)."""
+        self.redirected: frozenset[str] = frozenset()
+        """Where this build or the last one wrote a redirect: a page's kept output there is not on disk."""
         self.serving = serving
         self.parse_cache = ParseCache()
         self.env: jinja2.Environment | None = None
@@ -151,6 +157,13 @@ class SiteFiles:
             self.env = make_environment(override_dirs(config))
             self.env.globals["cards_folder"] = display_path((Path(config.docs_dir) / prefix).resolve(), root) + "/"
             check_overrides(self.env, override_dirs(config))
+        redirects = _add_redirects(files, config, kb, prefix, url_of, self.env)
+        if self.serving:  # a `--dirty` rebuild cleans nothing: an address no longer redirected must go
+            for gone in self._redirects - redirects:
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(config.site_dir, gone))
+            self.redirected = frozenset(self._redirects | redirects)
+            self._redirects = redirects
         style = HeadingStyle.from_toc_config(config.mdx_configs.get("toc") or {})
         notes = NoteSettings(kb.attachments, prefix, kb.names, kb.conventions.link_resolution, options.editor_markdown)
         renderer = PageRenderer(
@@ -245,6 +258,32 @@ class SiteFiles:
         pages = {prefix + path: render[path]() for path, on in wanted.items() if on}
         self._site_pages_made = (key, pages, dict(renderer.page_parts))
         return pages
+
+
+def _add_redirects(
+    files: Files, config: MkDocsConfig, kb: KnowledgeBase, prefix: str, url_of: dict[str, str], env: jinja2.Environment
+) -> set[str]:
+    """Old addresses keep working: a card's `permalink`, its `aliases` (as slugs) and its slug at the top
+    (the address its placeholder had, or it had before it moved into a folder) lead to it, by a page that
+    redirects without a script. An address a page or file has is never taken."""
+    taken = {file.dest_uri for file in files}
+    made: set[str] = set()
+    template = env.get_template("redirect.html.j2")
+    language = str(config.theme.get("language") or "en")
+    for card in kb.cards:
+        wanted = [card.slug, card.permalink.strip("/"), *(slug_of(alias) for alias in card.aliases)]
+        for old in dict.fromkeys(path for path in wanted if path and ".." not in path.split("/")):
+            url = f"{prefix}{old}/" if config.use_directory_urls else f"{prefix}{old}.html"
+            dest = url + "index.html" if url.endswith("/") else url
+            if dest in taken or url == url_of[card.slug]:
+                continue
+            taken.add(dest)
+            made.add(dest)
+            href = relative_url(url, url_of[card.slug])
+            files.append(
+                File.generated(config, dest, content=template.render(href=href, title=card.title, language=language))
+            )
+    return made
 
 
 def _place_cards(files: Files, kb: KnowledgeBase, prefix: str) -> None:
