@@ -114,7 +114,7 @@ def assert_site_whole(out: Path) -> dict[str, _Page]:
             "obsidian_vault",
             {"home", "gross-margin", "functions", "area", "area/cafe-notes", "other", "empty-note", "future-topic"},
         ),
-        ("foam_workspace", {"readme", "docs/getting-started", "daily-notes"}),
+        ("foam_workspace", {".", "readme", "docs/getting-started", "daily-notes", "next-plan"}),
     ],
 )
 def test_notes_publish_as_they_are(tmp_path: Path, corpus: str, pages: set[str]) -> None:
@@ -285,3 +285,29 @@ def test_old_addresses_keep_working(tiny_site) -> None:  # type: ignore[no-untyp
         assert f'<meta http-equiv="refresh" content="0; url={href}">' in page, old
         assert "<script" not in page
     assert "Body" not in written.page("a") and "<h1" in written.page("a")  # the alias 'A' left card a alone
+
+
+def test_notes_without_structure_still_show_where_they_fit(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    """A note with no parent and no children shows the notes it links with; a crowd of siblings or
+    children is cut at 12 with "+N more"."""
+    files = {
+        "cards/hub.md": "---\ntitle: Hub\nsummary: S\n---\nSee [[spoke-1]] and [[Nowhere Yet]].\n",
+        "cards/spoke-1.md": "---\ntitle: Spoke One\nsummary: S\n---\nBack to [[hub]].\n",
+        "cards/fan.md": "---\ntitle: Fan\nsummary: S\n---\nLinks to [[hub]].\n",
+        "cards/big.md": "---\ntitle: Big\nsummary: S\n---\nMany children.\n",
+    }
+    for number in range(20):
+        files[f"cards/kid-{number:02}.md"] = f"---\ntitle: Kid {number:02}\nsummary: S\nparent: big\n---\nx\n"
+    result = tiny_site(files, "--strict")
+    assert result.returncode == 0, result.output
+    hub = unescape(result.page("hub"))
+    position = hub[hub.index('id="where-this-concept-fits"') :]
+    position = position[: position.index("</details>")]
+    for title in ("Spoke One", "Nowhere Yet", "Fan"):
+        assert f'["{title}"]' in position.replace("#32;", " "), title
+    assert position.count("-.->") == 3  # linked, not parent and child
+    kid = unescape(result.page("kid-00"))
+    kid_position = kid[kid.index('id="where-this-concept-fits"') :]
+    assert "+8 more" in kid_position.replace("#43;", "+").replace("#32;", " ")
+    big = unescape(result.page("big"))
+    assert "+8 more" in big[big.index('id="where-this-concept-fits"') :].replace("#43;", "+").replace("#32;", " ")

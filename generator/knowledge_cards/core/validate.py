@@ -394,8 +394,12 @@ def _link_target(check: _Checker, target: str, form: str, own: str) -> tuple[str
     if is_slug(text):
         return text, text if form == "wiki" else ""  # a card by slug, else perhaps a title or an alias
     text = unquote(text) if form == "inline" else text  # `[text](Unit%20Economics.md)`
-    if ".." in text.split("/") or text.startswith("/") or not slug_of(text.rsplit("/", 1)[-1]):
-        return None  # out of the notes, or no name at all
+    if ".." in text.split("/"):  # a path from this note: within the notes, a note not written yet
+        inside = posixpath.normpath(posixpath.join(posixpath.dirname(check.raw.path), text))
+        if inside.startswith("../") or inside == "..":
+            return None  # out of the notes
+    if text.startswith("/") or not slug_of(text.rsplit("/", 1)[-1]):
+        return None  # not a note's path, or no name at all
     return slug_of(text.rsplit("/", 1)[-1]), text  # a note not written yet (by this name): its placeholder
 
 

@@ -193,7 +193,7 @@ class SiteFiles:
         for path, content in self._site_pages(build, config, options, graph, graph_facts).items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
-            elif path in build.cards_by_src:
+            elif path in build.cards_by_src and path != prefix + "index.md":  # the notes' own home page: theirs
                 report(
                     warning(
                         kb.display_paths[build.cards_by_src[path].slug],
@@ -271,6 +271,8 @@ def _add_redirects(
     template = env.get_template("redirect.html.j2")
     language = str(config.theme.get("language") or "en")
     for card in kb.cards:
+        if card.path == "index.md":
+            continue  # the home page: it is at the root already
         wanted = [card.slug, card.permalink.strip("/"), *(slug_of(alias) for alias in card.aliases)]
         for old in dict.fromkeys(path for path in wanted if path and ".." not in path.split("/")):
             url = f"{prefix}{old}/" if config.use_directory_urls else f"{prefix}{old}.html"

@@ -230,10 +230,25 @@ def _engine_links(page: _Page, kb: KnowledgeBase) -> Iterator[tuple[str, int, in
             url = kb.attachments.relinked(url, card.path) or url
         if url:
             yield (url, *places(match.start(1)))
-    labels = {_label(m.group(1) if m.group(1) else m.group(2)) for m in _REFERENCE.finditer(text)}
+    # A card link (`[[templates#Metadata]]`) is the plugin's: the `[templates#Metadata]` in it uses no
+    # definition (Foam writes one for each such link).
+    unlinked = "".join(
+        " " * (end - start) if index % 2 else text[start:end]
+        for index, (start, end) in enumerate(_pieces(len(text), list(zip(starts, ends, strict=True))))
+    )
+    labels = {_label(m.group(1) if m.group(1) else m.group(2)) for m in _REFERENCE.finditer(unlinked)}
     for match in _DEFINITION.finditer(text):
         if _label(match.group(1)) in labels - {""} or match.group(1) == "":
             yield (match.group(2).strip("<>"), *places(match.start(2)))
+
+
+def _pieces(length: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`0..length` cut at `spans` (in order, apart): outside, span, outside, span, ..., outside."""
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces += [(position, start), (start, end)]
+        position = end
+    return [*pieces, (position, length)]
 
 
 def _card_path(page: _Page, kb: KnowledgeBase) -> str:

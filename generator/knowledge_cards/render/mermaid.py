@@ -123,6 +123,10 @@ def _feedback_edges(loop: Loop, ids: dict[str, str]) -> list[DiagramEdge]:
     return [DiagramEdge(source, target, " / ".join(labels), dashed=True) for source, target, labels in arrows]
 
 
+MAX_SHOWN = 12
+"""Siblings, children or linked cards drawn around a card; beyond, one "+N more" box."""
+
+
 def position_flowchart(
     center: str,
     parent: str | None,
@@ -131,8 +135,11 @@ def position_flowchart(
     title_of: Callable[[str], str],
     href_of: Callable[[str], str | None],
     is_unwritten: Callable[[str], bool],
+    linked: Sequence[str] = (),
 ) -> Flowchart:
-    """ "Where this concept fits": the parent, this card highlighted, its siblings and children."""
+    """ "Where this concept fits": the parent, this card highlighted, its siblings and children; for a
+    card with neither parent nor children (a note of a flat vault), the cards it links with, by dashed
+    lines. At most MAX_SHOWN of each, then "+N more"."""
     ids: dict[str, str] = {}
 
     def node(slug: str, *classes: str) -> DiagramNode:
@@ -142,18 +149,33 @@ def position_flowchart(
 
     nodes: list[DiagramNode] = []
     edges: list[DiagramEdge] = []
+
+    def more(source: str, count: int) -> None:
+        if count > 0:
+            nodes.append(DiagramNode(f"n{len(ids)}m", f"+{count} more"))
+            edges.append(DiagramEdge(source, nodes[-1].id))
+
     if parent:
         nodes.append(node(parent))
     nodes.append(node(center, "current"))
     if parent:
-        for slug in [center, *(s for s in siblings if s != center)]:
+        others = [s for s in siblings if s != center]
+        for slug in [center, *others[: MAX_SHOWN - 1]]:
             if slug not in ids:
                 nodes.append(node(slug))
             edges.append(DiagramEdge(ids[parent], ids[slug]))
-    for slug in children:
-        if slug not in ids:
+        more(ids[parent], len(others) - (MAX_SHOWN - 1))
+    below = [slug for slug in children if slug not in ids]
+    for slug in below[:MAX_SHOWN]:
+        nodes.append(node(slug))
+        edges.append(DiagramEdge(ids[center], ids[slug]))
+    more(ids[center], len(below) - MAX_SHOWN)
+    if not parent and not below:
+        around = [slug for slug in dict.fromkeys(linked) if slug not in ids]
+        for slug in around[:MAX_SHOWN]:
             nodes.append(node(slug))
-            edges.append(DiagramEdge(ids[center], ids[slug]))
+            edges.append(DiagramEdge(ids[center], ids[slug], dashed=True))
+        more(ids[center], len(around) - MAX_SHOWN)
     return Flowchart(
         "TD",
         tuple(nodes),

@@ -25,17 +25,27 @@ class PathNavigation:
 
     def _step_views(self, slug: str) -> list[dict[str, object]]:
         from_url = self.context.url_of[slug]
+        # The paths are listed on the generated home page; where a card is the home page (a vault's own
+        # index.md), a path's link leads to its first step.
+        home_is_card = self._home_is_card()
         return [
             {
                 "title": step.path.title,
                 "number": step.number,
                 "total": len(step.path.cards),
-                "path_href": relative_url(from_url, page_url(self.context.home_path)) + "#start-here",
+                "path_href": relative_url(from_url, self.context.url_of[step.path.cards[0]])
+                if home_is_card
+                else relative_url(from_url, page_url(self.context.home_path)) + "#start-here",
                 "previous": self._step_link(from_url, step.previous) if step.previous else None,
                 "next": self._step_link(from_url, step.next) if step.next else None,
             }
             for step in self.context.steps.get(slug, ())
         ]
+
+    def _home_is_card(self) -> bool:
+        if not hasattr(self, "_home_card"):
+            self._home_card = self.context.home_path in set(self.context.src_path_of.values())
+        return self._home_card
 
     def _step_link(self, from_url: str, slug: str) -> dict[str, str]:
         return {"href": relative_url(from_url, self.context.url_of[slug]), "title": self.context.graph.node(slug).title}

@@ -141,12 +141,16 @@ class TailSections:
         """ "Where this concept fits": parent, siblings and children."""
         graph = self.context.graph
         parent = graph.parent_of(slug)
+        card = graph.cards.get(slug)
+        outgoing = [link.slug for link in card.body_links] if card is not None else []
+        outgoing += [entry.slug for entry in (*card.explore, *card.related)] if card is not None else []
         diagram = position_flowchart(
             slug,
             parent,
             graph.children_of(parent) if parent else (),
             graph.children_of(slug),
             title_of=lambda other: graph.node(other).title,
+            linked=[other for other in (*outgoing, *graph.linking_to(slug)) if other != slug and other in graph.nodes],
             **self._diagram_links(slug),  # type: ignore[arg-type]
         )
         return self.context.render("position.html.j2", diagram=diagram.source())
