@@ -8,6 +8,7 @@ placed before one of its prerequisites is a warning naming both.
 from __future__ import annotations
 
 import graphlib
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from .frontmatter import YamlError, load_yaml
 from .graph import EdgeKind, KnowledgeGraph
 from .load import read_text
 from .model import is_slug
+from .names import slug_of
 from .problems import Code, Problem, error, warning
 from .validate import SLUG_HINT, did_you_mean, duplicate_key_warnings
 
@@ -56,8 +58,18 @@ class PathStep:
         return self.path.cards[self.index + 1] if self.index + 1 < len(self.path.cards) else None
 
 
+def _reading_order(graph: KnowledgeGraph, slug: str) -> tuple[str, bool, str, str]:
+    """Where a card comes among cards that may come in any order: folder by folder, as the sidebar shows
+    them (a folder's note first), then by title."""
+    path = graph.cards[slug].path if slug in graph.cards else slug
+    folder = posixpath.dirname(path)
+    folder_note = bool(folder) and slug == slug_of(posixpath.basename(folder))
+    return (folder.casefold(), not folder_note, graph.node(slug).title.casefold(), slug)
+
+
 def derived_path(graph: KnowledgeGraph) -> LearningPath:
-    """Every written card, parents and prerequisites first, ties broken by title: the same order every build."""
+    """Every written card, parents and prerequisites first, then folder by folder (a flat vault's notes
+    read as their folders group them), ties broken by title: the same order every build."""
     sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for slug in graph.cards:
         sorter.add(slug)
@@ -72,10 +84,10 @@ def derived_path(graph: KnowledgeGraph) -> LearningPath:
     try:
         sorter.prepare()
     except graphlib.CycleError:  # cycles are reported as errors elsewhere; fall back to titles
-        order = sorted(graph.cards, key=lambda slug: (graph.node(slug).title.casefold(), slug))
+        order = sorted(graph.cards, key=lambda slug: _reading_order(graph, slug))
     else:
         while sorter.is_active():
-            ready = sorted(sorter.get_ready(), key=lambda slug: (graph.node(slug).title.casefold(), slug))
+            ready = sorted(sorter.get_ready(), key=lambda slug: _reading_order(graph, slug))
             order.extend(ready)
             sorter.done(*ready)
     return LearningPath(
