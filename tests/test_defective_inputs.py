@@ -91,17 +91,6 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         },
         ["quizzes/pricing.yml:4:1: error: no option is marked 'correct: true'; a question needs a right answer"],
     ),
-    "link-out-of-cards": (
-        {
-            "cards/area/a.md": "---\ntitle: A\nsummary: S\n---\nSee [out](../../outside.md) and [abs](/absolute/path.md).\n"
-        },
-        [
-            f"cards/area/a.md:5:5: error: link (../../outside.md): '../../outside.md' names no note or card, and is "
-            f"not a slug {SLUG_HINT}",
-            f"cards/area/a.md:5:33: error: link (/absolute/path.md): '/absolute/path.md' names no note or card, and "
-            f"is not a slug {SLUG_HINT}",
-        ],
-    ),
 }
 
 

@@ -63,6 +63,13 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
         {"cards/a.md": card("`[x](gone.md)` and\n\n```\n[c]: compliance.md\n![i](no.png)\n```\n\n    [y](z.png)\n")},
         [],
     ),
+    "markdown-link-out-of-the-cards": (
+        {"cards/area/a.md": card("See [out](../../outside.md) and [abs](/absolute/path.md).\n")},
+        [
+            "cards/area/a.md:5:11: warning: a link '../../outside.md', but the target '../outside.md' is not "
+            "found among documentation files.",
+        ],
+    ),
     "unknown-theme": (
         {"cards/a.md": card("Text.\n"), "mkdocs.yml": CONFIG.replace("name: material", "name: materiall")},
         [

@@ -267,6 +267,8 @@ def validate_card(
     ):
         line = raw.body_line + link.line - 1
         found = _link_target(check, link.target, link.form, slug)
+        if found is None and link.form == "inline" and _leaves_the_notes(raw.path, unquote(link.target)):
+            continue  # an ordinary Markdown link out of the notes: the engine's link check reports it
         if found is None:
             shown = f"[[{link.target}]]" if link.form == "wiki" else f"({link.target})"
             check.problems.append(
@@ -380,6 +382,15 @@ def _aliases(check: _Checker, meta: dict[Any, Any]) -> tuple[str, ...]:
         )
         return ()
     return tuple(dict.fromkeys(text for item in items if (text := _text(item))))
+
+
+def _leaves_the_notes(path: str, target: str) -> bool:
+    """Whether a path written in the note at `path` leads out of the notes' folder (`../../README.md`,
+    `/docs/x.md`)."""
+    if target.startswith("/"):
+        return True
+    inside = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    return inside == ".." or inside.startswith("../")
 
 
 def _link_target(check: _Checker, target: str, form: str, own: str) -> tuple[str, str] | None:

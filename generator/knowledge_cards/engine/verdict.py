@@ -26,7 +26,6 @@ import yaml
 from ..core.code_regions import code_regions
 from ..core.frontmatter import split_front_matter
 from ..core.knowledge_base import KnowledgeBase, display_path
-from ..core.links import find_links
 from ..core.names import is_anchor_id
 from ..core.problems import Code, Problem, Severity
 from ..render.headings import HeadingStyle
@@ -204,10 +203,9 @@ def _engine_links(page: _Page, kb: KnowledgeBase) -> Iterator[tuple[str, int, in
     body = page.body
     if "](" not in body and "]:" not in body and "[[" not in body:
         return
-    exists = _exists_for(page, kb)
-    ours = find_links(body, exists) if page.slug is not None else []
     card = kb.graph.cards.get(page.slug) if page.slug is not None else None
-    for link in card.body_links if card is not None else ():
+    ours = card.body_links if card is not None else ()  # the links the plugin writes itself
+    for link in ours:
         assert card is not None
         # Written as a Markdown link to the anchor: an id the engine checks (a heading's text or a block is
         # checked with the cards); a card not written yet is linked without it.
@@ -249,19 +247,6 @@ def _pieces(length: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         pieces += [(position, start), (start, end)]
         position = end
     return [*pieces, (position, length)]
-
-
-def _card_path(page: _Page, kb: KnowledgeBase) -> str:
-    return kb.graph.node(page.slug).path if page.slug else page.src_uri
-
-
-def _exists_for(page: _Page, kb: KnowledgeBase):  # type: ignore[no-untyped-def]
-    folder = (kb.cards_dir / _card_path(page, kb)).parent
-
-    def exists(path: str) -> bool:
-        return (folder / path).is_file()
-
-    return exists
 
 
 def _label(text: str | None) -> str:
