@@ -111,13 +111,30 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pages(site: Path) -> list[str]:
-    """Every generated page as a URL path: each index.html (assets excluded) and the 404 page."""
+    """Every generated page as a URL path: each index.html (assets excluded) and the 404 page. An old
+    address's redirect page is left out: it is no page, only a way to one (checked in test_redirects)."""
     pages = [
         p.parent.relative_to(site).as_posix() + "/" if p.parent != site else ""
         for p in sorted(site.rglob("index.html"))
-        if not p.relative_to(site).as_posix().startswith("assets/")
+        if not p.relative_to(site).as_posix().startswith("assets/") and not _redirect(p)
     ]
     return [*pages, "404.html"]
+
+
+def _redirect(page: Path) -> bool:
+    return 'http-equiv="refresh"' in page.read_text(encoding="utf-8")[:600]
+
+
+def test_redirects_lead_to_pages(hostile_site: Path) -> None:
+    """Every redirect page of the hostile corpus leads to a page of the site, and holds no script."""
+    redirects = [p for p in hostile_site.rglob("index.html") if _redirect(p)]
+    assert redirects
+    for page in redirects:
+        text = page.read_text(encoding="utf-8")
+        assert "<script" not in text
+        target = re.search(r'content="0; url=([^"]+)"', text)
+        assert target is not None, page
+        assert (page.parent / unquote(target.group(1)) / "index.html").resolve().is_file(), page
 
 
 def _target(site: Path, page: str, href: str) -> tuple[Path | None, str]:
