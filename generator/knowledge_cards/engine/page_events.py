@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
@@ -48,6 +49,8 @@ class CardPageEvents:
         self.build = build
         self.serve_cache = serve_cache
         self.background = background
+        self._pages: dict[str, Page] | None = None
+        """Every page by its source path, for the footer's links (made once per build)."""
 
     def read_source(self, page: Page) -> str | None:
         """A valid card was read and parsed when the cards were loaded: MkDocs need not read it again
@@ -86,6 +89,21 @@ class CardPageEvents:
         if card.slug in build.quiz_errors:
             text += "\n\n" + self._errors("This card's quiz has errors", build.quiz_errors[card.slug])
         return text
+
+    def path_footer(self, page: Page, nav: Navigation) -> None:
+        """Material's footer ("Previous"/"Next") follows the card's learning path (its first one, as the
+        path box above it shows first), so the two never disagree; off a path it keeps the nav's order."""
+        slug = self.build.slug_of_src.get(page.file.src_uri)
+        steps = self.build.renderer.context.steps.get(slug, []) if slug is not None else []
+        if not steps:
+            return
+        if self._pages is None:
+            self._pages = {p.file.src_uri: p for p in nav.pages}
+            self._pages.update({f.src_uri: f.page for f in self.build.placeholder_files if f.page is not None})
+        src_of = self.build.renderer.context.src_path_of
+        step = steps[0]
+        page.previous_page = self._pages.get(src_of[step.previous]) if step.previous else None
+        page.next_page = self._pages.get(src_of[step.next]) if step.next else None
 
     def header(self, page: Page) -> None:
         """Before search indexes the page: the title and summary above a card's body, a slot after it

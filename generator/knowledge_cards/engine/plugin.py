@@ -149,6 +149,7 @@ class CardsPlugin(BasePlugin[CardsConfig]):
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         if self.pages is not None:
+            self.pages.path_footer(page, nav)
             self.pages.header(page)
         return None
 
