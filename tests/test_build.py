@@ -276,3 +276,12 @@ def test_front_matter_reaches_the_theme_without_a_second_parse(tiny_site) -> Non
     assert re.search(r'data-md-type="toc"\s+hidden', sidebar.search(result.page("chain")).group(0))  # type: ignore[union-attr]
     assert "hidden" not in sidebar.search(result.page("other")).group(0)  # type: ignore[union-attr]
     assert "<title>Chain - Tiny</title>" in result.page("chain")
+
+
+def test_written_cards_rank_above_placeholders_in_search(tiny_site) -> None:  # type: ignore[no-untyped-def]
+    """Material's search weighs each page by its `boost`: a placeholder's is lower than a written card's."""
+    result = tiny_site({"cards/pricing-basics.md": "---\ntitle: Pricing Basics\nsummary: S\n---\nSee [[pricing]].\n"})
+    assert result.returncode == 0, result.output
+    index = json.loads((result.site / "search/search_index.json").read_text(encoding="utf-8"))
+    boost = {doc["location"]: doc.get("boost", 1) for doc in index["docs"] if "#" not in doc["location"]}
+    assert boost["pricing/"] < boost["pricing-basics/"] == 1

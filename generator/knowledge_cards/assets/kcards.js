@@ -87,6 +87,17 @@
     return record;
   }
 
+  // A date as the site's language writes it (<html lang>, from theme.language), its month in words, so
+  // that 04/05 is never read the wrong way round.
+  function siteDate(at) {
+    var lang = document.documentElement.lang || undefined;
+    try {
+      return new Date(at).toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });
+    } catch (error) {
+      return new Date(at).toISOString().slice(0, 10);
+    }
+  }
+
   function percent(score, total) {
     return Math.round((score * 100) / total);
   }
@@ -96,7 +107,7 @@
     var text = "Your best: " + result.best + " of " + result.total + " (" + percent(result.best, result.total) + "%)";
     text += result.passed ? ", passed." : ".";
     if (result.last) {
-      text += " Last attempt: " + result.last.score + " of " + result.last.total + " on " + new Date(result.last.at).toLocaleDateString() + ".";
+      text += " Last attempt: " + result.last.score + " of " + result.last.total + " on " + siteDate(result.last.at) + ".";
     }
     return text;
   }
@@ -401,7 +412,7 @@
       state.textContent = result.passed ? "Passed" : "Not passed yet";
       best.textContent = result.best + " of " + result.total + " (" + percent(result.best, result.total) + "%)";
       last.textContent = result.last
-        ? result.last.score + " of " + result.last.total + " on " + new Date(result.last.at).toLocaleDateString()
+        ? result.last.score + " of " + result.last.total + " on " + siteDate(result.last.at)
         : "—";
     });
     root.querySelector("[data-kc-progress-summary]").textContent =

@@ -42,6 +42,11 @@ class PlaceholderPage(Page):
         self.present_anchor_ids = set()
 
 
+PLACEHOLDER_SEARCH_BOOST = 0.2
+"""A placeholder's weight in Material's search (a written card's is 1): a search for "pricing" shows the
+written cards about it before the page of the one not written yet."""
+
+
 class CardPageEvents:
     """What the plugin's page events do to the pages of one build."""
 
@@ -73,6 +78,7 @@ class CardPageEvents:
                 self._check_ordinary_page(page)
                 return None
             page.meta["title"] = html.escape(build.renderer.graph.node(slug).title)
+            page.meta["search"] = {"boost": PLACEHOLDER_SEARCH_BOOST}  # written cards come first in search
             return ""  # a placeholder's page is all generated (header)
         page.meta = dict(card.meta)  # parsed when the cards were loaded (read_source)
         page.meta["title"] = html.escape(card.title)
