@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..core.frontmatter import split_front_matter
 from ..render.templates import PACKAGE_TEMPLATES
 from .new_files import create_all
 
@@ -100,9 +101,9 @@ def _front_matters(notes: Path, limit: int) -> list[tuple[Path, str]]:
             text = path.read_text(encoding="utf-8-sig")[:20000]
         except (OSError, UnicodeDecodeError):
             continue
-        end = text.find("\n---", 3)
-        if text.startswith("---") and end > 0:
-            found.append((path, text[3:end]))
+        split = split_front_matter(text)
+        if split.yaml_text is not None:
+            found.append((path, split.yaml_text))
     return found
 
 

@@ -403,8 +403,7 @@ def _missing_embeds(
     problems = []
 
     def note_of(card: Card, target: str) -> str | None:
-        found = names.find(target, card.path, conventions.link_resolution)
-        return names.slug_of_path[found] if found is not None else None
+        return names.slug_for(target, card.path, conventions.link_resolution)
 
     for card in cards:
         shown = display_paths.get(card.slug, card.path)

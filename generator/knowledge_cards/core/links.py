@@ -53,7 +53,7 @@ class FoundLink:
     valid: bool
 
 
-class _Places:
+class Places:
     """1-based line and column of positions asked for in increasing order: counting line breaks from
     the last one asked, so many links in a long body stay linear."""
 
@@ -77,7 +77,8 @@ def _escaped(text: str, position: int) -> bool:
     return count % 2 == 1
 
 
-_EDITOR_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+EDITOR_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+"""An Obsidian comment (`%%...%%`, on a line or across lines): not shown, and no link in it counts."""
 # An inline tag as Obsidian reads one: `#`, not after a letter, digit, `#`, `&`, `/`, a bracket, a quote,
 # `{`, `:`, `=`, `@` or `.` (a URL's fragment, an entity, a heading's `##`, a link's `(#anchor)`, an
 # attribute list's `{#id}`), then a name with at least one letter (`#2024` is no tag).
@@ -98,7 +99,13 @@ def _without_editor_comments(text: str) -> str:
     """`text` with Obsidian's `%%comments%%` blanked (line breaks kept): what is in them is not shown."""
     if "%%" not in text:
         return text
-    return _EDITOR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    return EDITOR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def _last_heading(anchor: str) -> str:
+    """`#Section#Subsection` names the last heading, as Obsidian reads it; `#` alone names none."""
+    heading = anchor.strip("#").rsplit("#", 1)[-1].strip()
+    return "#" + heading if heading else ""
 
 
 def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) -> list[FoundLink]:
@@ -111,7 +118,7 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
     if "[" not in body:
         return found
     text = _without_editor_comments(code_regions(body).blanked(body))
-    place = _Places(text)
+    place = Places(text)
     for match in _WIKI.finditer(text):
         if _escaped(text, match.start()) or (match.start() and text[match.start() - 1] == "!"):
             continue  # an escaped bracket, or an embed (`![[image.png]]`: the Markdown extension's)
@@ -123,7 +130,7 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
         anchor = ""
         if "#" in target:
             target, anchor = target.split("#", 1)
-            anchor = "#" + anchor
+            anchor = _last_heading(anchor)
         line, column = place(match.start())
         found.append(
             FoundLink(
@@ -138,7 +145,7 @@ def find_links(body: str, exists: Callable[[str], bool] = lambda path: False) ->
                 valid=is_slug(target),
             )
         )
-    place = _Places(text)
+    place = Places(text)
     position = 0
     while (inline := _INLINE.search(text, position)) is not None:
         if inline.start() and text[inline.start() - 1] == "!" or _escaped(text, inline.start()):
@@ -191,14 +198,14 @@ def find_embeds(body: str) -> list[FoundEmbed]:
     if "![[" not in body:
         return []
     text = _without_editor_comments(code_regions(body).blanked(body))
-    place = _Places(text)
+    place = Places(text)
     found = []
     for match in _EMBED.finditer(text):
         if _escaped(text, match.start()):
             continue
         # In a table `|` is written `\|`: its backslash is no part of the name.
         target, _, anchor = match.group("target").strip().removesuffix("\\").partition("#")
-        anchor = anchor.strip("#").rsplit("#", 1)[-1]  # `![[Note#Section#Subsection]]`: the last one
+        anchor = _last_heading(anchor)[1:]
         line, column = place(match.start())
         start_of_line = text.rfind("\n", 0, match.start()) + 1
         end_of_line = text.find("\n", match.end())

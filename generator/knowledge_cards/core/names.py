@@ -106,6 +106,11 @@ class Names:
         by_path = {path[: -len(".md")].lower(): path for path in ordered}
         return cls(slug_of_path, tuple(clashes), {name: tuple(found) for name, found in by_name.items()}, by_path)
 
+    def slug_for(self, target: str, from_path: str, strategy: str = "shortest") -> str | None:
+        """The slug of the note `target` names from `from_path` (find), or None."""
+        found = self.find(target, from_path, strategy)
+        return self.slug_of_path[found] if found is not None else None
+
     def find(self, target: str, from_path: str, strategy: str = "shortest") -> str | None:
         """The path of the note `target` names (`Note`, `folder/Note`, `../Note`, `/Note`, any case,
         `.md` or not), as `strategy` finds it from the note at `from_path`; None when no note is named so."""

@@ -283,8 +283,7 @@ def validate_card(
             continue
         target, name = found
         text = link.text
-        # `[[Note#]]` names no heading; `[[Note#Section#Subsection]]` the last one, as Obsidian reads it.
-        anchor = "#" + link.anchor.strip("#").rsplit("#", 1)[-1].strip() if link.anchor.strip("#") else ""
+        anchor = link.anchor
         if text is None and link.form == "wiki" and link.target and not is_slug(link.target):
             text = link.target  # `[[Unit Economics]]` shows as its editor shows it
             if anchor and not anchor.startswith("#^"):

@@ -26,6 +26,8 @@ import yaml
 from ..core.code_regions import code_regions
 from ..core.frontmatter import split_front_matter
 from ..core.knowledge_base import KnowledgeBase, display_path
+from ..core.links import Places
+from ..core.load import read_text
 from ..core.names import is_anchor_id
 from ..core.problems import Code, Problem, Severity
 from ..render.headings import HeadingStyle
@@ -218,7 +220,7 @@ def _engine_links(page: _Page, kb: KnowledgeBase) -> Iterator[tuple[str, int, in
             yield target + link.anchor, link.line - card.body_line + 1, link.column
     starts, ends = [link.start for link in ours], [link.end for link in ours]  # in order, never overlapping
     text = code_regions(body).blanked(body)
-    places = _Lines(text)
+    places = Places(text)
     for match in _INLINE_URL.finditer(text):
         before = bisect.bisect_right(starts, match.start()) - 1
         if before >= 0 and match.start() < ends[before]:
@@ -235,6 +237,7 @@ def _engine_links(page: _Page, kb: KnowledgeBase) -> Iterator[tuple[str, int, in
         for index, (start, end) in enumerate(_pieces(len(text), list(zip(starts, ends, strict=True))))
     )
     labels = {_label(m.group(1) if m.group(1) else m.group(2)) for m in _REFERENCE.finditer(unlinked)}
+    places = Places(text)  # counts forward: a second pass starts again
     for match in _DEFINITION.finditer(text):
         if _label(match.group(1)) in labels - {""} or match.group(1) == "":
             yield (match.group(2).strip("<>"), *places(match.start(2)))
@@ -251,17 +254,6 @@ def _pieces(length: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _label(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
-
-
-class _Lines:
-    """1-based line and column of an offset."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-
-    def __call__(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
 
 
 def _page_ids(page: _Page, kb: KnowledgeBase, style: HeadingStyle) -> frozenset[str]:
@@ -320,10 +312,9 @@ def _problem(path: str, line: int, column: int, level: int, message: str) -> Pro
 
 
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except (OSError, UnicodeDecodeError):
-        return None  # reported by the cards' checks, or by the build itself
+    """The file's text as the cards are read (read_text); None when it cannot be read: the cards' checks,
+    or the build itself, report that."""
+    return read_text(path, "")[0]
 
 
 def _nav_problems(config: object, files: object, shown: str, lines: dict[str, tuple[int, int]]) -> list[Problem]:

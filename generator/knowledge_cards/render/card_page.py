@@ -135,8 +135,9 @@ class CardPages:
             if not embed.is_note:
                 edits.append((embed.start, embed.end, self._file_embed(card, embed, base)))
                 continue
-            found = notes.names.find(embed.target, card.path, notes.link_resolution)
-            slug = notes.names.slug_of_path[found] if found is not None else slug_of(embed.target.rsplit("/", 1)[-1])
+            slug = notes.names.slug_for(embed.target, card.path, notes.link_resolution) or slug_of(
+                embed.target.rsplit("/", 1)[-1]
+            )
             target = context.graph.cards.get(slug)
             title = embed.option or (target.title if target is not None else embed.target)
             href = relative_url(context.url_of[base], context.url_of[slug]) if slug in context.url_of else ""

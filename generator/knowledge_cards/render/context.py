@@ -61,6 +61,8 @@ class RenderContext:
     steps: Mapping[str, list[PathStep]]
     """Each card's place in every path it is on (a lookup, so a 5,000-card path stays linear)."""
     notes: NoteSettings = field(default_factory=NoteSettings)
+    home_is_card: bool = False
+    """A card is the home page (a vault's own index.md): there is no generated list of paths and cards."""
 
     @classmethod
     def build(
@@ -80,7 +82,20 @@ class RenderContext:
         for path in paths:
             for index, slug in enumerate(path.cards):
                 steps.setdefault(slug, []).append(PathStep(path, index))
-        return cls(env, graph, src_path_of, url_of, quizzes, paths, home_path, style, steps, notes or NoteSettings())
+        home_is_card = home_path in set(src_path_of.values())
+        return cls(
+            env,
+            graph,
+            src_path_of,
+            url_of,
+            quizzes,
+            paths,
+            home_path,
+            style,
+            steps,
+            notes or NoteSettings(),
+            home_is_card,
+        )
 
     def status(self, slug: str) -> Status:
         return self.graph.node(slug).status

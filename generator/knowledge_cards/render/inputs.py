@@ -55,8 +55,7 @@ class PageInputs:
                 if not embed.is_note:
                     shown.append((embed.target, notes.attachments.find(embed.target, card.path)))  # type: ignore[union-attr]
                     continue
-                found = notes.names.find(embed.target, card.path, notes.link_resolution)  # type: ignore[union-attr]
-                other = notes.names.slug_of_path.get(found) if found is not None else None
+                other = notes.names.slug_for(embed.target, card.path, notes.link_resolution)  # type: ignore[union-attr]
                 shown.append((embed.target, other, cards[other].body if other in cards else None))
                 if other is not None and other not in seen and len(seen) <= 64:
                     seen.add(other)

@@ -23,7 +23,7 @@ import html
 import re
 
 from ..core.code_regions import CodeRegions
-from ..core.links import INLINE_TAG
+from ..core.links import EDITOR_COMMENT, INLINE_TAG
 
 Edit = tuple[int, int, str]
 
@@ -63,7 +63,6 @@ _CALLOUT = re.compile(
     r"^(?P<quote>[ ]{0,3}>[ \t]?)\[!(?P<type>[\w-]+)\](?P<fold>[+-]?)[ \t]*(?P<title>.*)$", re.MULTILINE
 )
 _QUOTE_PREFIX = re.compile(r"[ ]{0,3}>[ \t]?")
-_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _BLOCK_ID = re.compile(r"(?:(?<=[ \t])|^)\^(?P<id>[A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 _BLOCK_MATH = re.compile(r"\$\$(?P<tex>.+?)\$\$", re.DOTALL)
 # Inline math as Obsidian reads it: `$` then no space, text without `$` on one line, no space, `$` not
@@ -76,7 +75,7 @@ def obsidian_edits(body: str, regions: CodeRegions, editor_markdown: bool = Fals
     """Every edit that turns the body's Obsidian syntax into what the site's Markdown draws."""
     edits: list[Edit] = []
     if "%%" in body:
-        edits += [(m.start(), m.end(), "") for m in _COMMENT.finditer(body) if not regions.is_hidden(m.start())]
+        edits += [(m.start(), m.end(), "") for m in EDITOR_COMMENT.finditer(body) if not regions.is_hidden(m.start())]
     if "[!" in body:
         edits += _callouts(body, regions)
     if "^" in body:

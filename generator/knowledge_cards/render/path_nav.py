@@ -27,7 +27,7 @@ class PathNavigation:
         from_url = self.context.url_of[slug]
         # The paths are listed on the generated home page; where a card is the home page (a vault's own
         # index.md), a path's link leads to its first step.
-        home_is_card = self._home_is_card()
+        home_is_card = self.context.home_is_card
         return [
             {
                 "title": step.path.title,
@@ -41,11 +41,6 @@ class PathNavigation:
             }
             for step in self.context.steps.get(slug, ())
         ]
-
-    def _home_is_card(self) -> bool:
-        if not hasattr(self, "_home_card"):
-            self._home_card = self.context.home_path in set(self.context.src_path_of.values())
-        return self._home_card
 
     def _step_link(self, from_url: str, slug: str) -> dict[str, str]:
         return {"href": relative_url(from_url, self.context.url_of[slug]), "title": self.context.graph.node(slug).title}

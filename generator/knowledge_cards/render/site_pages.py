@@ -142,5 +142,5 @@ class SitePages:
             card_list=self._late("map-list", card_list),
             card_count=len(graph.cards),
             placeholder_count=len(graph.placeholders),
-            home_is_card=self.context.home_path in set(self.context.src_path_of.values()),
+            home_is_card=self.context.home_is_card,
         )
