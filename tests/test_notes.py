@@ -152,7 +152,13 @@ def test_the_vault_reads_as_its_editor_shows_it(tmp_path: Path) -> None:
     # Callouts: folded, with its title's code and link, a fence inside; nested; an unknown type.
     assert '<details class="tip">' in article and "<summary>A folded tip with <code>code</code>" in article
     assert "not a link" in article and not (site / "site/not-a-link").exists()
-    assert '<div class="admonition warning">' in article and '<div class="admonition note">' in article
+    warning = article[article.index('<div class="admonition warning">') :]
+    assert re.match(  # the note is a callout inside the warning, not a quote showing "[!note]"
+        r'<div class="admonition warning">\s*<p class="admonition-title">Careful</p>\s*<p>Nested:</p>\s*'
+        r'<div class="admonition note">\s*<p class="admonition-title">Note</p>\s*<p>A note in a warning.</p>',
+        warning,
+    ), warning[:400]
+    assert "[!note]" not in unescape(re.sub(r"<[^>]+>", "", article))
     assert '<p class="admonition-title">A type of our own</p>' in article
     # Comments gone (and their links made no placeholder), highlights, math as MathML, money kept.
     assert "editor comment" not in article and not (site / "site/hidden-link").exists()

@@ -58,9 +58,10 @@ OBSIDIAN_TYPES: dict[str, str] = {
 }
 """Every callout type Obsidian documents, as the Material admonition type that draws it."""
 
-# A callout's first line: `>` (any depth of quoting before it), `[!type]`, optional fold sign, title.
+# A callout's first line: `>` (quoted once or more: a callout may sit in another), `[!type]`, optional
+# fold sign, title.
 _CALLOUT = re.compile(
-    r"^(?P<quote>[ ]{0,3}>[ \t]?)\[!(?P<type>[\w-]+)\](?P<fold>[+-]?)[ \t]*(?P<title>.*)$", re.MULTILINE
+    r"^(?P<quote>(?:[ ]{0,3}>[ \t]?)+)\[!(?P<type>[\w-]+)\](?P<fold>[+-]?)[ \t]*(?P<title>.*)$", re.MULTILINE
 )
 _QUOTE_PREFIX = re.compile(r"[ ]{0,3}>[ \t]?")
 _BLOCK_ID = re.compile(r"(?:(?<=[ \t])|^)\^(?P<id>[A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
@@ -94,36 +95,51 @@ def obsidian_edits(body: str, regions: CodeRegions, editor_markdown: bool = Fals
 
 
 def _callouts(body: str, regions: CodeRegions) -> list[Edit]:
-    """Each callout becomes an admonition: its first line the opener, the `>` of each line after it
-    four spaces (a nested quote keeps its own `>`), up to the first line that is not quoted."""
+    """Each callout becomes an admonition: its first line the opener, then the `>` that opened it on
+    each line after it four spaces, up to the first line quoted less deeply. A callout in a callout
+    (`> > [!note]`) is the same one level in: the outer one takes the first `>` of its lines, the inner
+    one the second."""
     edits: list[Edit] = []
     for match in _CALLOUT.finditer(body):
         if regions.is_hidden(match.start("type")):
             continue
+        markers = _markers(body, match.start())
+        depth = len(markers)
+        opened = markers[-1][0]  # where this callout's own `>` is
         kind = match["type"].lower()
         material = OBSIDIAN_TYPES.get(kind, "note")
         title = match["title"].strip() or (kind.capitalize() if kind not in OBSIDIAN_TYPES else "")
         marker = {"": "!!!", "-": "???", "+": "???+"}[match["fold"]]
         if match["title"].strip():  # the title stays where it is: the links in it are edited too
-            edits.append((match.start(), match.start("title"), f'{marker} {material} "'))
+            edits.append((opened, match.start("title"), f'{marker} {material} "'))
             edits.append((match.end("title"), match.end("title"), '"'))
         else:
-            edits.append((match.start(), match.end(), f"{marker} {material}" + (f' "{title}"' if title else "")))
+            edits.append((opened, match.end(), f"{marker} {material}" + (f' "{title}"' if title else "")))
         position = match.end() + 1
         previous = ""
         while position < len(body):
             end = body.find("\n", position)
             end = len(body) if end < 0 else end
-            prefix = _QUOTE_PREFIX.match(body, position)
-            if prefix is None:
+            line_markers = _markers(body, position)
+            if len(line_markers) < depth:
                 break
-            content = body[prefix.end() : end]
+            start, stop = line_markers[depth - 1]
+            content = body[stop:end]
             # A fence right after a line of text: a blank line first, as a fence in a callout may go.
             gap = "\n" if content.lstrip().startswith(("```", "~~~")) and previous.strip() else ""
-            edits.append((position, prefix.end(), gap + "    "))
+            edits.append((start, stop, gap + "    "))
             previous = content
             position = end + 1
     return edits
+
+
+def _markers(body: str, position: int) -> list[tuple[int, int]]:
+    """Where each quote marker (`>` and the space after it) of the line at `position` is."""
+    found = []
+    while (prefix := _QUOTE_PREFIX.match(body, position)) is not None:
+        found.append((prefix.start() + prefix.group().index(">"), prefix.end()))
+        position = prefix.end()
+    return found
 
 
 def _tag_edits(body: str, regions: CodeRegions) -> list[Edit]:
